@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from innovatorium.api import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("api/", api.urls),
+    path("", include("innovatorium.core.urls")),
+    path("", include("innovatorium.people.urls")),
+    path("", include("innovatorium.record.urls")),
+    # Network pages are last: /<network-slug>/ catches what the fixed paths above do not.
+    path("", include("innovatorium.networks.urls")),
+]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "innovatorium.core"
+    verbose_name = "Site-wide pages and helpers"

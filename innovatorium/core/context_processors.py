@@ -1,0 +1,32 @@
+"""Values every page needs: the main navigation and whether to show the Facilitate link."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+
+def _navigation(request: HttpRequest) -> list[dict[str, Any]]:
+    match = request.resolver_match
+    network_slug = match.kwargs.get("network_slug") if match else None
+    path = request.path
+    if network_slug:
+        items = [
+            ("What we do", reverse("networks:detail", kwargs={"network_slug": network_slug})),
+            ("Record", reverse("record:network", kwargs={"network_slug": network_slug})),
+        ]
+    else:
+        items = [("Networks", reverse("core:home")), ("Record", reverse("record:list"))]
+    nav = []
+    for label, href in items:
+        current = path == href or (href != "/" and path.startswith(href) and label != "What we do")
+        nav.append({"label": label, "href": href, "current": current})
+    return nav
+
+
+def site(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    show_facilitate = bool(user and user.is_authenticated and user.has_perm("people.view_facilitate_area"))
+    return {"main_navigation": _navigation(request), "show_facilitate": show_facilitate}
