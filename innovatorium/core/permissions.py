@@ -10,9 +10,9 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.contrib.auth.views import redirect_to_login
 
 View = Callable[..., HttpResponse]
 PUBLIC = "public"

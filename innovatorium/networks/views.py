@@ -34,7 +34,9 @@ def network_detail(request: HttpRequest, network_slug: str) -> HttpResponse:
     my_membership = None
     if request.user.is_authenticated and getattr(request.user, "person", None):
         my_membership = (
-            Membership.objects.filter(person=request.user.person, network=network).select_related("constituency").first()
+            Membership.objects.filter(person=request.user.person, network=network)
+            .select_related("constituency")
+            .first()
         )
     return render(
         request,

@@ -21,7 +21,10 @@ class ProfileForm(NHSFormMixin, forms.Form):
     access_needs = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
         label="Access needs (optional)",
-        help_text="For example: step-free access, a hearing loop, large print. Only organisers of what you sign up for see this.",
+        help_text=(
+            "For example: step-free access, a hearing loop, large print. "
+            "Only organisers of what you sign up for see this."
+        ),
     )
 
 
@@ -46,4 +49,6 @@ class VerificationForm(NHSFormMixin, forms.Form):
 class DeclarationForm(NHSFormMixin, forms.Form):
     interest_type = forms.ChoiceField(choices=InterestType.choices, label="Kind of interest")
     organisation_name = forms.CharField(max_length=200, required=False, label="Organisation (if any)")
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label="Describe the interest")
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label="Describe the interest"
+    )

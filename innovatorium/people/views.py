@@ -85,7 +85,8 @@ def delete_account(request: HttpRequest) -> HttpResponse:
         services.person_erase(person=person)
         messages.info(
             request,
-            f"Your account is deleted and your personal data erased. Public-record entries now show only “{pseudonym}”.",
+            "Your account is deleted and your personal data erased. "
+            f"Public-record entries now show only “{pseudonym}”.",
         )
         return redirect("core:home")
     return render(request, "people/delete_account.html", {"form": form})

@@ -42,3 +42,6 @@ class RecordHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_sequence = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"head at #{self.last_sequence}"
