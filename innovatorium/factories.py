@@ -37,6 +37,7 @@ class NetworkFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Network
+        skip_postgeneration_save = True  # the hook creates related rows; the network needs no second save
 
     slug = factory.Sequence(lambda n: f"test-network-{n}")
     name = factory.Sequence(lambda n: f"Test Network {n}")

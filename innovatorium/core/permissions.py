@@ -27,17 +27,19 @@ def public(view: View) -> View:
 def requires(perm: str, *, obj: Callable[..., Any] | None = None) -> Callable[[View], View]:
     """Require a django-rules permission, optionally on an object looked up from the URL's arguments.
 
-    Anonymous visitors are sent to sign in; signed-in people without the permission get 403. Objects that
-    do not exist (or that the lookup hides) raise 404 from `obj` itself.
+    Anonymous visitors are sent to sign in before any lookup (every `requires` rule needs a signed-in person,
+    and a lookup that hides other people's objects would otherwise answer a signed-out visitor with 404).
+    Signed-in people without the permission get 403. Objects that do not exist (or that the lookup hides)
+    raise 404 from `obj` itself.
     """
 
     def decorator(view: View) -> View:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
             target = obj(request, *args, **kwargs) if obj is not None else None
             if not request.user.has_perm(perm, target):
-                if not request.user.is_authenticated:
-                    return redirect_to_login(request.get_full_path())
                 raise PermissionDenied(f"You do not have permission for this ({perm}).")
             return view(request, *args, **kwargs)
 
