@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "innovatorium.networks",
     "innovatorium.people",
     "innovatorium.record",
+    "innovatorium.atlas",
+    "innovatorium.challenges",
 ]
 
 MIDDLEWARE = [
