@@ -163,3 +163,44 @@ class CaseStudy(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("atlas:case_study", kwargs={"network_slug": self.network.slug, "case_study_slug": self.slug})
+
+
+class Collection(models.Model):
+    """A curated, ordered list of innovations with an introduction (a network's showcase, a national countdown)."""
+
+    network = models.ForeignKey(
+        "networks.Network", on_delete=models.PROTECT, null=True, blank=True, related_name="atlas_collections",
+        help_text="Leave empty for a national collection.",
+    )
+    slug = models.SlugField(max_length=120, unique=True)
+    title = models.CharField(max_length=200)
+    introduction = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("atlas:collection", kwargs={"collection_slug": self.slug})
+
+
+class CollectionItem(models.Model):
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="items")
+    innovation = models.ForeignKey(Innovation, on_delete=models.CASCADE, related_name="collection_items")
+    position = models.PositiveIntegerField()
+    note = models.TextField(blank=True, help_text="Why this innovation is in the collection.")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["collection", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["collection", "innovation"], name="collection_item_once"),
+            models.UniqueConstraint(fields=["collection", "position"], name="collection_item_unique_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.innovation}"

@@ -11,17 +11,31 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from innovatorium.atlas import taxonomy
-from innovatorium.atlas.models import CaseStudy, CoProducer, EvidenceItem, Innovation, PublicationStatus, TaxonomyTerm
+from innovatorium.atlas.models import (
+    CaseStudy,
+    Collection,
+    CollectionItem,
+    CoProducer,
+    EvidenceItem,
+    Innovation,
+    PublicationStatus,
+    TaxonomyTerm,
+)
 from innovatorium.networks.models import Network
 from innovatorium.people.models import STAFF_ROLES, Membership, Organisation, Person
 from innovatorium.record.services import record_append
 
 MAX_LENGTHS = {"name": 200, "summary": 500, "indicative_cost": 200, "nice_guidance": 40}
+# Path segments the Atlas's own pages use under /<network>/atlas/: no innovation may take them as its slug.
+RESERVED_SLUGS = frozenset({"case-studies", "collections", "export", "results", "review", "feed"})
 
 
 def _unique_slug(model: type, network: Network, text: str) -> str:
     base = slugify(text)[:100] or "untitled"
     slug, n = base, 2
+    if slug in RESERVED_SLUGS:
+        slug = f"{base}-{n}"
+        n += 1
     while model.objects.filter(network=network, slug=slug).exists():
         slug = f"{base}-{n}"
         n += 1
@@ -251,9 +265,79 @@ def case_study_create(
 def case_study_publish(*, case_study: CaseStudy, actor: Person | None) -> CaseStudy:
     if actor is not None and not _is_network_staff(actor, case_study.network):
         raise PermissionDenied(f"Only facilitators of {case_study.network.name} may publish case studies.")
+    if case_study.status == PublicationStatus.PUBLISHED:
+        raise ValidationError("This case study is already published.")
     case_study.status = PublicationStatus.PUBLISHED
     case_study.published_at = timezone.now()
     case_study.save(update_fields=["status", "published_at"])
     record_append(action="atlas.case_study.published", actor=actor, network=case_study.network, obj=case_study,
                   payload={"title": case_study.title, "slug": case_study.slug})
+    _reindex_case_study(case_study)
     return case_study
+
+
+def _reindex_case_study(case_study: CaseStudy) -> None:
+    try:
+        from innovatorium.search.services import index_case_study
+    except ImportError:
+        return
+    index_case_study(case_study=case_study)
+
+
+@transaction.atomic
+def case_study_submit(*, case_study: CaseStudy, actor: Person | None) -> CaseStudy:
+    if case_study.status != PublicationStatus.DRAFT:
+        raise ValidationError("Only a draft can be submitted for review.")
+    case_study.status = PublicationStatus.SUBMITTED
+    case_study.save(update_fields=["status"])
+    record_append(action="atlas.case_study.submitted", actor=actor, network=case_study.network, obj=case_study,
+                  payload={"title": case_study.title})
+    return case_study
+
+
+@transaction.atomic
+def collection_create(
+    *, actor: Person | None, title: str, introduction: str = "", network: Network | None = None, slug: str = ""
+) -> Collection:
+    """A curated list. National collections (network=None) are made by site administrators."""
+    title = title.strip()
+    if not title:
+        raise ValidationError({"title": "Give the collection a title."})
+    if len(title) > 200:
+        raise ValidationError({"title": "Keep the title to 200 characters or fewer."})
+    if actor is not None and not (
+        _is_network_staff(actor, network) if network is not None
+        else bool(actor.user and actor.user.is_superuser)
+    ):
+        raise PermissionDenied("Only a network's facilitators (or, nationally, site administrators) make collections.")
+    base = slugify(slug or title)[:100] or "collection"
+    candidate, n = base, 2
+    while Collection.objects.filter(slug=candidate).exists():
+        candidate, n = f"{base}-{n}", n + 1
+    collection = Collection.objects.create(
+        network=network, slug=candidate, title=title, introduction=introduction.strip()
+    )
+    record_append(action="atlas.collection.created", actor=actor, network=network, obj=collection,
+                  payload={"title": title, "slug": candidate})
+    return collection
+
+
+@transaction.atomic
+def collection_add(
+    *, collection: Collection, actor: Person | None, innovation: Innovation, note: str = ""
+) -> CollectionItem:
+    """Add a published innovation at the end of the collection."""
+    if not innovation.is_published:
+        raise ValidationError({"innovation": "Only published innovations can go in a collection."})
+    if collection.items.filter(innovation=innovation).exists():
+        raise ValidationError({"innovation": f"“{innovation.name}” is already in this collection."})
+    last = collection.items.order_by("-position").values_list("position", flat=True).first() or 0
+    item = CollectionItem.objects.create(
+        collection=collection, innovation=innovation, position=last + 1, note=note.strip()
+    )
+    collection.updated_at = timezone.now()
+    collection.save(update_fields=["updated_at"])
+    record_append(action="atlas.collection.item_added", actor=actor, network=collection.network, obj=collection,
+                  payload={"innovation": innovation.slug, "network": innovation.network.slug,
+                           "position": item.position})
+    return item
