@@ -10,7 +10,9 @@ urlpatterns = [
     path("", include("innovatorium.core.urls")),
     path("", include("innovatorium.people.urls")),
     path("", include("innovatorium.record.urls")),
+    path("", include("innovatorium.challenges.urls")),
     path("", include("innovatorium.atlas.urls")),
+    path("", include("innovatorium.search.urls")),
     # Network pages are last: /<network-slug>/ catches what the fixed paths above do not.
     path("", include("innovatorium.networks.urls")),
 ]
