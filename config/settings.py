@@ -194,6 +194,15 @@ ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "optional")
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_ADAPTER = "innovatorium.people.adapters.AccountAdapter"
+# allauth's forms with plain-English labels and hints; sign-up also asks for an optional display name.
+ACCOUNT_FORMS = {
+    "signup": "innovatorium.people.forms.SignupForm",
+    "login": "innovatorium.people.forms.LoginForm",
+    "reset_password": "innovatorium.people.forms.ResetPasswordForm",
+    "reset_password_from_key": "innovatorium.people.forms.ResetPasswordKeyForm",
+    "change_password": "innovatorium.people.forms.ChangePasswordForm",
+    "add_email": "innovatorium.people.forms.AddEmailForm",
+}
 ACCOUNT_LOGOUT_ON_GET = False
 # At most 10 failed sign-ins (or reset requests) in 5 minutes, per account and per address.
 ACCOUNT_RATE_LIMITS = {

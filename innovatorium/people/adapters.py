@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.db import transaction
+from django.http import HttpRequest
+from django.urls import reverse
 
 from innovatorium.people import services
 
@@ -15,3 +17,11 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             services.person_create(user=user, display_name=form.cleaned_data.get("display_name", ""))
         return user
+
+    def get_signup_redirect_url(self, request: HttpRequest) -> str:
+        """After creating an account, people go home to choose a network (unless `next` says where).
+
+        A `next` from a network's Join link is honoured by allauth before this is asked, so the journey
+        home → network → create an account → join carries on where it started.
+        """
+        return reverse("core:home")

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from typing import Any
+
+from allauth.account import forms as allauth_forms
 from django import forms
 
 from innovatorium.core.forms import NHSFormMixin
@@ -52,3 +55,73 @@ class DeclarationForm(NHSFormMixin, forms.Form):
     description = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label="Describe the interest"
     )
+
+
+# --- django-allauth forms (chosen in settings.ACCOUNT_FORMS) -------------------------------------------
+# allauth's own forms, with plain-English labels and hints in NHS.UK style. Widget classes are added when
+# they are rendered (see people/templatetags/nhsuk_allauth.py), so the forms only change wording and fields.
+
+# Advice shown to people choosing a password (it matches AUTH_PASSWORD_VALIDATORS).
+NEW_PASSWORD_RULES = "Use at least 10 characters. Do not use a common password, your email address, or only numbers."  # noqa: E501, S105
+
+
+class SignupForm(allauth_forms.SignupForm):
+    """Create an account: an email address, a password and, if the person wants, their name."""
+
+    display_name = forms.CharField(
+        max_length=120, required=False, label="Your name (optional)",
+        help_text="How you would like to be named. It is shown publicly only if you later agree to that.",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    field_order = ["display_name", "email", "password1", "password2"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "Email address"
+        self.fields["email"].help_text = "We use it to sign you in. It is never shown to anyone."
+        if "password1" in self.fields:
+            self.fields["password1"].label = "Create a password"
+            self.fields["password1"].help_text = NEW_PASSWORD_RULES
+        if "password2" in self.fields:
+            self.fields["password2"].label = "Type the password again"
+
+    def clean_display_name(self) -> str:
+        return self.cleaned_data["display_name"].strip()
+
+
+class LoginForm(allauth_forms.LoginForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = "Email address"
+        if "remember" in self.fields:
+            self.fields["remember"].label = "Keep me signed in on this device"
+
+
+class ResetPasswordForm(allauth_forms.ResetPasswordForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "Email address"
+        self.fields["email"].help_text = "The address you use to sign in."
+
+
+class ResetPasswordKeyForm(allauth_forms.ResetPasswordKeyForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].label = "New password"
+        self.fields["password1"].help_text = NEW_PASSWORD_RULES
+        self.fields["password2"].label = "Type the new password again"
+
+
+class ChangePasswordForm(allauth_forms.ChangePasswordForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["oldpassword"].label = "Current password"
+        self.fields["password1"].label = "New password"
+        self.fields["password1"].help_text = NEW_PASSWORD_RULES
+        self.fields["password2"].label = "Type the new password again"
+
+
+class AddEmailForm(allauth_forms.AddEmailForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "Email address"
