@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "innovatorium.record",
     "innovatorium.atlas",
     "innovatorium.challenges",
+    "innovatorium.search",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,216 @@
+import re
+
+import pytest
+from django.db import connection, transaction
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from innovatorium.atlas.models import CaseStudy, PublicationStatus, TaxonomyTerm
+from innovatorium.atlas.services import innovation_set_stage
+from innovatorium.challenges.models import Challenge
+from innovatorium.search.models import SearchDocument
+from innovatorium.search.selectors import search, suggest
+from innovatorium.search.services import index_case_study, index_challenge, index_innovation, remove_document
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(results):
+    return [hit.title for hit in results.hits]
+
+
+def test_a_published_innovation_is_found_by_a_word_in_its_summary(network, publish_innovation):
+    publish_innovation(network, "ChatHealth", "Text messaging for young people to reach their school nurse.")
+    results = search(kind="innovation", query="nurse")
+    assert titles(results) == ["ChatHealth"]
+    assert results.total == 1
+
+
+def test_a_draft_is_never_searchable(network, publish_innovation):
+    publish_innovation(network, "Secret draft", "Not yet reviewed.", publish=False)
+    assert search(kind="innovation", query="draft").total == 0
+    assert not SearchDocument.objects.exists()
+
+
+def test_unpublishing_removes_the_innovation_from_the_index(network, publish_innovation):
+    innovation = publish_innovation(network, "Florence", "Telehealth by text message.")
+    innovation.status = PublicationStatus.DRAFT
+    index_innovation(innovation=innovation)
+    assert search(kind="innovation", query="telehealth").total == 0
+
+
+def test_stemming_finds_other_forms_of_a_word(network, publish_innovation):
+    publish_innovation(network, "Runner", "Supports people managing diabetes.")
+    assert titles(search(kind="innovation", query="manage")) == ["Runner"]
+
+
+def test_a_match_in_the_title_ranks_above_a_match_in_the_body(network, publish_innovation):
+    publish_innovation(network, "Heart monitor app", "Keeps an eye on things for dementia carers.")
+    publish_innovation(network, "Dementia carer record", "A record held by carers.")
+    results = search(kind="innovation", query="dementia")
+    assert titles(results) == ["Dementia carer record", "Heart monitor app"]
+    assert results.hits[0].rank > results.hits[1].rank
+
+
+def test_phrases_need_the_words_together(network, publish_innovation):
+    publish_innovation(network, "Together", "Text messaging for clinics.")
+    publish_innovation(network, "Apart", "Messaging by text for clinics.")
+    assert titles(search(kind="innovation", query='"text messaging"')) == ["Together"]
+
+
+def test_snippets_mark_the_matches_and_escape_html(network, publish_innovation):
+    publish_innovation(network, "Safe", "<script>alert(1)</script> detects atrial fibrillation in the community.")
+    snippet = search(kind="innovation", query="atrial").hits[0].snippet
+    assert "<mark>atrial</mark>" in snippet
+    # The only tags are our marks (PostgreSQL's headline drops tags; SQLite's snippet keeps them, escaped).
+    assert re.sub(r"</?mark>", "", snippet).count("<") == 0
+    assert "<script>" not in snippet
+
+
+def test_an_empty_query_browses_newest_first(network, publish_innovation):
+    publish_innovation(network, "Older")
+    publish_innovation(network, "Newer")
+    results = search(kind="innovation")
+    assert titles(results) == ["Newer", "Older"]
+    assert results.total == 2
+
+
+def test_facets_count_matches_and_filters_narrow_the_results(network, publish_innovation):
+    publish_innovation(network, "A", "Diabetes app", care_settings=["primary-care"], evidence=["rct"])
+    publish_innovation(network, "B", "Diabetes pathway", innovation_type="pathway", care_settings=["community"])
+    publish_innovation(network, "C", "Asthma app", care_settings=["primary-care"])
+    results = search(kind="innovation", query="diabetes")
+    counts = {f.value: f.count for f in results.facets["care_setting"]}
+    assert counts == {"primary-care": 1, "community": 1}
+    assert {f.value: f.count for f in results.facets["evidence_type"]} == {"rct": 1}
+    labels = {f.value: f.label for f in results.facets["innovation_type"]}
+    assert labels == {"digital": "Digital", "pathway": "Pathway or service redesign"}
+
+    filtered = search(kind="innovation", query="diabetes", filters={"care_setting": ["community"]})
+    assert titles(filtered) == ["B"]
+    # The chosen field still counts every value, so a second choice can be added.
+    assert {f.value: (f.count, f.selected) for f in filtered.facets["care_setting"]} == {
+        "primary-care": (1, False), "community": (1, True)}
+    assert {f.value: f.count for f in filtered.facets["innovation_type"]} == {"pathway": 1}
+
+
+def test_values_within_a_field_are_ored_and_fields_are_anded(network, publish_innovation):
+    publish_innovation(network, "A", care_settings=["primary-care"], stage="pilot")
+    publish_innovation(network, "B", care_settings=["community"], stage="idea")
+    publish_innovation(network, "C", care_settings=["acute"], stage="pilot")
+    both = search(kind="innovation", filters={"care_setting": ["primary-care", "community"]})
+    assert sorted(titles(both)) == ["A", "B"]
+    narrowed = search(kind="innovation", filters={"care_setting": ["primary-care", "community"], "stage": ["pilot"]})
+    assert titles(narrowed) == ["A"]
+
+
+def test_stages_are_listed_in_their_natural_order(network, publish_innovation):
+    publish_innovation(network, "A", stage="spread")
+    publish_innovation(network, "B", stage="idea")
+    publish_innovation(network, "C", stage="spread")
+    assert [f.value for f in search(kind="innovation").facets["stage"]] == ["idea", "spread"]
+
+
+def test_unknown_filter_fields_and_values_are_harmless(network, publish_innovation):
+    publish_innovation(network, "A")
+    results = search(kind="innovation", filters={"nonsense": ["x"], "stage": ["no-such-stage"]})
+    assert results.total == 0
+    assert [(f.value, f.count, f.selected) for f in results.facets["stage"]] == [("idea", 1, False),
+                                                                                  ("no-such-stage", 0, True)]
+
+
+def test_a_network_slug_limits_the_search_to_that_network(network, other_network, publish_innovation):
+    publish_innovation(network, "Here", "Frailty service")
+    publish_innovation(other_network, "There", "Frailty service")
+    assert titles(search(kind="innovation", query="frailty", network_slug="other-region")) == ["There"]
+
+
+def test_pages_split_the_results(network, publish_innovation):
+    for n in range(5):
+        publish_innovation(network, f"Stroke {n}", "Stroke care")
+    second = search(kind="innovation", query="stroke", page=2, per_page=2)
+    assert second.total == 5 and len(second.hits) == 2 and second.pages == 3 and second.has_next
+    assert len(search(kind="innovation", query="stroke", page=3, per_page=2).hits) == 1
+
+
+def test_a_search_costs_three_queries_whatever_the_number_of_results(
+    network, publish_innovation, django_assert_max_num_queries
+):
+    for n in range(25):
+        publish_innovation(network, f"Kidney {n}", "Kidney care", care_settings=["acute", "home"], evidence=["rct"])
+    with django_assert_max_num_queries(3):
+        results = search(kind="innovation", query="kidney", filters={"care_setting": ["acute"], "stage": ["idea"]})
+    assert results.total == 25 and len(results.hits) == 20
+
+
+def test_index_updates_roll_back_with_the_write(network, publish_innovation):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        publish_innovation(network, "Rolled back", "Sepsis screening")
+        assert search(kind="innovation", query="sepsis").total == 1
+        raise RuntimeError
+    assert search(kind="innovation", query="sepsis").total == 0
+
+
+def test_a_stage_change_is_reflected_in_the_facets(network, publish_innovation):
+    innovation = publish_innovation(network, "Moving", stage="idea")
+    innovation_set_stage(innovation=innovation, actor=None, stage="adoption")
+    assert search(kind="innovation", filters={"stage": ["adoption"]}).total == 1
+
+
+def test_challenges_and_case_studies_are_searched_separately(network):
+    area = TaxonomyTerm.objects.get(vocabulary="clinical_area", slug="dementia")
+    challenge = Challenge.objects.create(
+        network=network, slug="lost", title="Carers lose track of appointments", description="Dementia care.",
+        clinical_area=area,
+    )
+    index_challenge(challenge=challenge)
+    case_study = CaseStudy.objects.create(
+        network=network, slug="cs", title="Dementia record in Leeds", what_was_done="Rolled out a record.",
+        status=PublicationStatus.PUBLISHED, published_at=timezone.now(),
+    )
+    index_case_study(case_study=case_study)
+    found = search(kind="challenge", query="dementia")
+    assert titles(found) == ["Carers lose track of appointments"]
+    assert [(f.value, f.count) for f in found.facets["clinical_area"]] == [("dementia", 1)]
+    assert [(f.value, f.count) for f in found.facets["status"]] == [("open", 1)]
+    assert titles(search(kind="case_study", query="dementia")) == ["Dementia record in Leeds"]
+    assert search(kind="innovation", query="dementia").total == 0
+    remove_document(kind="challenge", object_id=challenge.pk)
+    assert search(kind="challenge", query="dementia").total == 0
+
+
+def test_an_unpublished_case_study_is_not_indexed(network):
+    case_study = CaseStudy.objects.create(network=network, slug="cs", title="Draft", what_was_done="x")
+    index_case_study(case_study=case_study)
+    assert search(kind="case_study").total == 0
+
+
+def test_an_unknown_kind_is_refused():
+    with pytest.raises(ValueError, match="Unknown kind"):
+        search(kind="person")
+
+
+def test_type_ahead_suggests_titles_from_three_characters(network, publish_innovation):
+    publish_innovation(network, "Diabetes self-management education", "Courses.")
+    publish_innovation(network, "Dementia carer record", "Mentions diabetes in the body only.")
+    assert suggest(kind="innovation", prefix="di") == []
+    assert suggest(kind="innovation", prefix="dia") == ["Diabetes self-management education"]
+    assert suggest(kind="innovation", prefix="diabetes self") == ["Diabetes self-management education"]
+    assert suggest(kind="innovation", prefix="carer rec") == ["Dementia carer record"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigram typo fallback is PostgreSQL's")
+def test_a_typo_finds_the_closest_titles_on_postgresql(network, publish_innovation):
+    publish_innovation(network, "Diabetes education", "Courses.")
+    results = search(kind="innovation", query="diabetis")
+    assert results.fuzzy and titles(results) == ["Diabetes education"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(max_size=120), prefix_last=st.booleans())
+def test_no_input_ever_makes_the_database_raise(network, publish_innovation, text, prefix_last):
+    if not SearchDocument.objects.exists():
+        publish_innovation(network, "Anything", "Some words to match against.")
+    search(kind="innovation", query=text, prefix_last=prefix_last)
+    suggest(kind="innovation", prefix=text)
