@@ -5,6 +5,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from innovatorium.challenges.api import router as challenges_router
+from innovatorium.atlas.api import router as atlas_router
 from innovatorium.networks.api import router as networks_router
 from innovatorium.record.api import router as record_router
 
@@ -20,4 +21,5 @@ api = NinjaAPI(
 )
 api.add_router("/networks", networks_router)
 api.add_router("/record", record_router)
+api.add_router("/atlas", atlas_router)
 api.add_router("/challenges", challenges_router)
