@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from innovatorium.challenges.api import router as challenges_router
 from innovatorium.atlas.api import router as atlas_router
+from innovatorium.challenges.api import router as challenges_router
 from innovatorium.networks.api import router as networks_router
 from innovatorium.record.api import router as record_router
 
