@@ -168,3 +168,8 @@ def test_an_innovation_cannot_take_a_slug_the_atlas_uses_for_its_own_pages(netwo
     innovation = services.innovation_create(network=network, actor=facilitator, name="Case studies",
                                             summary="An unlucky name.", innovation_type="social")
     assert innovation.slug != "case-studies"
+
+
+def test_search_results_highlight_the_words_that_matched(client, published):
+    page = client.get(reverse("atlas:search"), {"q": "nurse"}).content.decode()
+    assert "<mark>" in page
