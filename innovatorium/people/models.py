@@ -15,7 +15,7 @@ from innovatorium.networks.models import Constituency, Network
 
 # ODS codes are upper-case letters and digits, 3 to 6 characters (trust "RJ1", ICB "QHM", sub-ICB "15E",
 # GP practice "A81001", site "RJ122"). Never all digits.
-ODS_CODE_RE = re.compile(r"^(?=.*[A-Z])[A-Z0-9]{3,6}$")
+ODS_CODE_RE = re.compile(r"\A(?=.*[A-Z])[A-Z0-9]{3,6}\Z")  # \Z: "$" would let a trailing newline through
 
 
 def validate_ods_code(value: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core import serializers
 from django.db.models import QuerySet
 
 from innovatorium.networks.models import Network
@@ -61,6 +62,7 @@ def person_export(*, person: Person) -> dict[str, Any]:
                 "organisation": m.organisation.name if m.organisation else None,
                 "joined_at": m.joined_at.isoformat(),
                 "verified_at": m.verified_at.isoformat() if m.verified_at else None,
+                "verification_note": m.verification_note,
             }
             for m in person_memberships(person=person)
         ],
@@ -84,5 +86,31 @@ def person_export(*, person: Person) -> dict[str, Any]:
              "recorded_at": e.recorded_at.isoformat(), "hash": e.hash}
             for e in RecordEntry.objects.filter(actor_pseudonym=person.pseudonym).order_by("sequence")
         ],
+        "other_records": _linked_records(person),
     }
     return data
+
+
+# Relations exported above in their own, readable shape.
+_EXPORTED_RELATIONS = {"memberships", "declarations", "verifications_made", "record_entries"}
+
+
+def _linked_records(person: Person) -> dict[str, list[dict[str, Any]]]:
+    """Every other row that points at the person, whichever app holds it (challenges, atlas, ...).
+
+    Found from the model relations rather than listed by hand, so a new app's data about a person is in the
+    download from the day it is added.
+    """
+    linked: dict[str, list[dict[str, Any]]] = {}
+    # include_hidden: relations declared with related_name="+" point at the person too.
+    relations = [f for f in Person._meta.get_fields(include_hidden=True) if f.auto_created and not f.concrete]
+    for relation in relations:
+        if relation.related_name in _EXPORTED_RELATIONS:
+            continue
+        rows = relation.related_model._default_manager.filter(**{relation.field.name: person})
+        serialised = serializers.serialize("python", rows)
+        if serialised:
+            linked.setdefault(relation.related_model._meta.label_lower, []).extend(
+                {"id": row["pk"], **row["fields"]} for row in serialised
+            )
+    return linked
