@@ -43,7 +43,7 @@ FACET_ORDER: dict[str, dict[str, int]] = {
 }
 MAX_PER_PAGE = 100
 MAX_FILTER_VALUES = 30
-CANDIDATES = 1000  # PostgreSQL ranks at most this many matches, so very common words stay fast
+CANDIDATES = 2000  # at most this many matches are ranked, so very common words stay fast
 SNIPPET_TOKENS = 24
 FUZZY_THRESHOLD = 0.3
 
@@ -178,17 +178,23 @@ def _hits_sqlite(kind: str, fts: str, where: str, params: list[Any], limit: int,
             [kind, *params, limit, offset],
         )
         return [_hit(row) for row in rows]
-    # Rank every match, but make snippets only for the page of hits.
+    # Rank only the newest CANDIDATES matches (all of them for a selective query): their rowids are those at or
+    # above a bound, and FTS5 walks a rowid range cheaply, so very common words stay fast. Snippets are made
+    # only for the page of hits.
     rows = _rows(
-        f"WITH top AS MATERIALIZED ("
+        f"WITH bound AS MATERIALIZED (SELECT coalesce(min(id), 0) AS low FROM ("
+        f" SELECT search_fts.rowid AS id FROM search_fts JOIN {DOC} d ON d.id = search_fts.rowid"
+        f" WHERE search_fts MATCH %s AND d.kind = %s{where} ORDER BY search_fts.rowid DESC LIMIT {CANDIDATES})),"
+        f" top AS MATERIALIZED ("
         f" SELECT search_fts.rowid AS id, search_fts.rank AS rank FROM search_fts"
         f" JOIN {DOC} d ON d.id = search_fts.rowid"
-        f" WHERE search_fts MATCH %s AND d.kind = %s{where} ORDER BY search_fts.rank LIMIT %s OFFSET %s)"
+        f" WHERE search_fts MATCH %s AND search_fts.rowid >= (SELECT low FROM bound) AND d.kind = %s{where}"
+        f" ORDER BY search_fts.rank LIMIT %s OFFSET %s)"
         f" SELECT d.id, d.kind, d.object_id, d.title, d.url,"
         f" snippet(search_fts, 1, %s, %s, '…', {SNIPPET_TOKENS}), top.rank"
         f" FROM top JOIN search_fts ON search_fts.rowid = top.id JOIN {DOC} d ON d.id = top.id"
         f" WHERE search_fts MATCH %s ORDER BY top.rank",
-        [fts, kind, *params, limit, offset, q.MARK_START, q.MARK_END, fts],
+        [fts, kind, *params, fts, kind, *params, limit, offset, q.MARK_START, q.MARK_END, fts],
     )
     return [_hit(row, rank=-float(row[6])) for row in rows]
 
@@ -265,12 +271,12 @@ def _facets(
         where, where_params = _filter_sql(kind, applied, network_slug)
         placeholders = ", ".join(["%s"] * len(names))
         branches.append(
-            f"SELECT f.field, f.value, max(f.label), count(*) FROM {DOC} d"
-            f" JOIN {FACET} f ON f.document_id = d.id"
-            f" WHERE d.kind = %s{match}{where} AND f.field IN ({placeholders})"
+            f"SELECT f.field, f.value, max(f.label), count(*) FROM {FACET} f"
+            f" WHERE f.kind = %s AND f.field IN ({placeholders}) AND f.document_id IN ("
+            f"SELECT d.id FROM {DOC} d WHERE d.kind = %s{match}{where})"
             f" GROUP BY f.field, f.value"
         )
-        params += [kind, *match_params, *where_params, *names]
+        params += [kind, *names, kind, *match_params, *where_params]
     rows = _rows(" UNION ALL ".join(branches), params)
     found: dict[str, dict[str, FacetCount]] = {name: {} for name in fields}
     for name, value, label, count in rows:
@@ -323,11 +329,10 @@ def search(
     where, params = _filter_sql(kind, filters, network_slug)
     match, match_params = _match_sql(vendor, expression)
 
-    if vendor == "postgresql":
-        if offset >= CANDIDATES and expression:
-            hits: list[SearchHit] = []
-        else:
-            hits = _hits_postgres(kind, expression, where, params, per_page, offset)
+    if offset >= CANDIDATES and expression:
+        hits: list[SearchHit] = []
+    elif vendor == "postgresql":
+        hits = _hits_postgres(kind, expression, where, params, per_page, offset)
     else:
         hits = _hits_sqlite(kind, expression, where, params, per_page, offset)
     complete = len(hits) < per_page and (hits or offset == 0) and offset + per_page <= CANDIDATES
