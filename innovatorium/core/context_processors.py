@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import rules
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -28,5 +29,7 @@ def _navigation(request: HttpRequest) -> list[dict[str, Any]]:
 
 def site(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    show_facilitate = bool(user and user.is_authenticated and user.has_perm("people.view_facilitate_area"))
+    # Ask django-rules directly: `user.has_perm` would fall through to ModelBackend on every page for people
+    # without the rule, costing two permission-table queries that can never grant this.
+    show_facilitate = bool(user and user.is_authenticated and rules.has_perm("people.view_facilitate_area", user))
     return {"main_navigation": _navigation(request), "show_facilitate": show_facilitate}

@@ -1,0 +1,239 @@
+"""Security headers on every page, no version disclosure, and no write without a CSRF token on any URL."""
+
+from __future__ import annotations
+
+import re
+import urllib.request
+
+import pytest
+from django.apps import apps
+from django.db import connection
+from django.test import Client
+from django.urls import resolve, reverse
+
+from innovatorium.core.urlwalk import Route, walk_urls
+from innovatorium.factories import member
+from innovatorium.people.models import Membership, Verification
+
+UNSAFE_METHODS = ("post", "put", "patch", "delete")
+
+
+# --- Headers ---------------------------------------------------------------------------------------
+
+PAGES = [
+    pytest.param("/", None, id="home"),
+    pytest.param("/{network}/", None, id="network"),
+    pytest.param("/{network}/record/", None, id="network-record"),
+    pytest.param("/record/", None, id="record"),
+    pytest.param("/record/verify/", None, id="record-verify"),
+    pytest.param("/about/privacy/", None, id="privacy"),
+    pytest.param("/accounts/login/", None, id="sign-in"),
+    pytest.param("/accounts/signup/", None, id="sign-up"),
+    pytest.param("/accounts/password/reset/", None, id="password-reset"),
+    pytest.param("/me/", "patient", id="profile"),
+    pytest.param("/{network}/facilitate/verifications/", "facilitator", id="verification-queue"),
+    pytest.param("/api/networks/", None, id="api-networks"),
+    pytest.param("/api/record/verify", None, id="api-record-verify"),
+    pytest.param("/api/docs", None, id="api-docs"),
+    pytest.param("/no-such-network/", None, id="not-found"),
+]
+
+
+@pytest.mark.parametrize(("url", "persona"), PAGES)
+def test_every_page_carries_the_security_headers(request, client, network, url, persona):
+    if persona:
+        client.force_login(request.getfixturevalue(persona).user)
+
+    response = client.get(url.format(network=network.slug))
+
+    assert response.status_code in (200, 404)
+    csp = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp
+    assert "default-src 'self'" in csp
+    assert "object-src 'none'" in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.parametrize(("url", "persona"), PAGES)
+def test_no_page_discloses_software_versions(request, client, network, url, persona):
+    if persona:
+        client.force_login(request.getfixturevalue(persona).user)
+
+    response = client.get(url.format(network=network.slug))
+
+    assert response.headers["Server"] == "Innovatorium"
+    assert "X-Powered-By" not in response.headers
+    assert not re.search(r"(Django|WSGIServer|CPython|Python)/?\s*\d", response.content.decode(errors="replace"))
+
+
+def test_the_running_server_names_no_software_version(live_server):
+    # The development server (and live_server) add `Server: WSGIServer/0.2 CPython/3.x` unless the app sets one.
+    with urllib.request.urlopen(f"{live_server.url}/healthz") as response:  # noqa: S310 - our local test server
+        server = response.headers["Server"]
+        powered_by = response.headers["X-Powered-By"]
+
+    assert server == "Innovatorium"
+    assert powered_by is None
+
+
+def test_static_files_carry_nosniff_and_no_version(db, client, settings):
+    # Served by WhiteNoise inside the middleware stack, as in production (finders: no collectstatic needed).
+    settings.WHITENOISE_USE_FINDERS = True
+    response = client.get("/static/innovatorium/site.css")
+    response.close()  # a file response keeps its file open until closed
+
+    assert response.status_code == 200
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Server"] == "Innovatorium"
+
+
+def test_pages_outside_production_send_no_hsts(client, network):
+    # HSTS is checked against production settings in test_settings.py.
+    assert "Strict-Transport-Security" not in client.get("/", secure=True).headers
+
+
+# --- CSRF ------------------------------------------------------------------------------------------
+
+
+def _row_counts() -> dict[str, int]:
+    """Rows in every table, in one query (the walk takes hundreds of snapshots)."""
+    tables = sorted({
+        model._meta.db_table for model in apps.get_models() if model._meta.managed and not model._meta.proxy
+    })
+    quote = connection.ops.quote_name
+    # Table names come from our own models, quoted by the database backend.
+    counts = ", ".join(f"(SELECT COUNT(*) FROM {quote(table)})" for table in tables)  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {counts}")
+        return dict(zip(tables, cursor.fetchone(), strict=True))
+
+
+@pytest.fixture
+def csrf_world(network, other_network, patient, facilitator):
+    """Real objects behind every URL argument, and a signed-in person who may do everything.
+
+    The facilitator is made a superuser too, so the only thing that can stop a write is the missing token.
+    """
+    user = facilitator.user
+    user.is_superuser = True
+    user.is_staff = True
+    user.save()
+    pending = member(network, "nhs", verification=Verification.PENDING)
+    own = Membership.objects.get(person=facilitator, network=network)
+    values = {
+        "network_slug": network.slug,
+        "slug": network.slug,
+        "constituency_slug": "patients-public",
+        "membership_id": pending.pk,
+        "object_id": str(user.pk),
+        "content_type_id": "1",
+        "app_label": "auth",
+        "url": "anything/",
+        "key": "made-up-key",
+        "uidb36": "1",
+        "sequence": 1,
+    }
+    # Per URL, the argument that would let the write succeed if the token were not checked.
+    overrides = {"people:leave_membership": {"membership_id": own.pk}}
+    return user, values, overrides
+
+
+# Forms that would pass validation if CSRF did not stop them: a write, not a form error, is what we guard.
+POST_BODIES = {
+    "people:verify_membership": {"decision": "approve", "note": ""},
+    "people:profile": {"display_name": "Changed", "show_name_publicly": "on", "access_needs": ""},
+    "people:delete_account": {"confirm": "delete my account"},
+    "networks:constituencies": {"name": "Carers", "kind": "other", "description": "", "is_active": "on"},
+    "networks:constituency_edit": {"name": "Renamed", "kind": "patients_public", "is_active": "on"},
+    "account_signup": {
+        "email": "new@example.org", "password1": "a-long-new-password-9", "password2": "a-long-new-password-9",
+    },
+}
+
+
+def _bare(route: str) -> str:
+    return route.replace("^", "").replace("$", "").strip("/")
+
+
+def _all_routes() -> list[Route]:
+    return list(walk_urls())
+
+
+def _path(route: Route, values: dict, overrides: dict) -> str:
+    # Arguments we have no fixture for (other apps' objects) get "1": the CSRF check runs before any lookup.
+    return route.path({**values, **overrides.get(route.qualified_name, {})}, fallback="1")
+
+
+@pytest.mark.parametrize("signed_in", [True, False], ids=["signed-in-superuser-facilitator", "anonymous"])
+def test_no_url_writes_anything_without_a_csrf_token(csrf_world, signed_in):
+    user, values, overrides = csrf_world
+    client = Client(enforce_csrf_checks=True)
+    if signed_in:
+        client.force_login(user)
+    failures = []
+
+    for route in _all_routes():
+        path = _path(route, values, overrides)
+        body = POST_BODIES.get(route.qualified_name or "", {"anything": "x"})
+        for method in UNSAFE_METHODS:
+            before = _row_counts()
+            response = getattr(client, method)(path, body)
+            after = _row_counts()
+            if response.status_code not in (403, 405) or before != after:
+                changed = {k: (before[k], after[k]) for k in before if before[k] != after.get(k)}
+                failures.append(f"{method.upper()} {path} ({route.label}): {response.status_code} {changed}")
+
+    assert failures == []
+
+
+def test_the_csrf_walk_reaches_every_url_pattern(csrf_world):
+    # Each generated path must land on the view it was made for, or the walk would test the wrong thing.
+    _, values, overrides = csrf_world
+    routes = _all_routes()
+
+    def lands(route: Route) -> bool:
+        match = resolve(_path(route, values, overrides))
+        # Some libraries (django-ninja) register one path twice, one pattern per method: the same route is enough.
+        return match.func is route.callback or _bare(match.route) == _bare(route.label)
+
+    missed = [r.label for r in routes if not lands(r)]
+
+    assert missed == []
+    assert {r.qualified_name for r in routes} >= {"people:leave_membership", "account_signup", "admin:index"}
+    assert any(r.is_ninja for r in routes)
+
+
+def test_the_same_post_with_a_csrf_token_does_write(csrf_world):
+    # Proves the walk's row counting can see a write: with a token, leaving a membership deletes a row.
+    user, _, overrides = csrf_world
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    client.get(reverse("people:profile"))  # sets the CSRF cookie
+    token = client.cookies["csrftoken"].value
+    path = reverse("people:leave_membership", kwargs=overrides["people:leave_membership"])
+
+    before = _row_counts()
+    response = client.post(path, {"csrfmiddlewaretoken": token})
+
+    assert response.status_code == 302
+    assert _row_counts()["people_membership"] == before["people_membership"] - 1
+
+
+def test_the_api_refuses_a_cross_site_post_with_a_session(csrf_world):
+    # django-ninja views are csrf_exempt and leave the check to the auth class; none may accept a bare POST.
+    user, values, overrides = csrf_world
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    api_routes = [r for r in _all_routes() if r.is_ninja]
+
+    statuses = {
+        _path(r, values, overrides): client.post(_path(r, values, overrides), "{}", content_type="application/json")
+        .status_code
+        for r in api_routes
+    }
+
+    assert api_routes
+    assert set(statuses.values()) <= {403, 405}, statuses
