@@ -85,7 +85,7 @@ def test_a_failed_sign_in_shows_an_nhs_error_summary_first(client, db):
     html = response.content.decode()
     assert response.status_code == 200
     assert '<div class="nhsuk-error-summary" data-module="nhsuk-error-summary">' in html
-    assert "The email address and/or password you specified are not correct." in html
+    assert "The email address or password is not right." in html
     assert html.index("nhsuk-error-summary") < html.index("<h1"), "the summary comes before the heading"
     assert "<title>Error: " in html
 
@@ -202,7 +202,7 @@ def test_a_bad_reset_link_explains_itself(client, db):
     response = client.get("/accounts/password/reset/key/1-bad-key/", follow=True)
     assert response.status_code == 200
     assert_nhs_page(response.content)
-    assert b"new password reset" in response.content
+    assert b"Ask for a new link" in response.content
 
 
 def test_a_person_can_change_their_password(client, db):

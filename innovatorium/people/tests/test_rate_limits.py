@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from innovatorium.factories import PASSWORD, UserFactory
 
-TOO_MANY = b"Too many failed login attempts"
+TOO_MANY = b"Too many failed attempts to sign in"
 
 
 @pytest.fixture(autouse=True)
