@@ -12,7 +12,18 @@ from innovatorium.challenges.models import ChallengeStatus
 from innovatorium.core.forms import NHSFormMixin
 
 
-class RaiseChallengeForm(NHSFormMixin, forms.Form):
+class _ChoicesFirst:
+    """Fills choices before NHSFormMixin looks at `errors` in its `__init__` (which validates a bound form)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        self.set_choices()
+
+    def set_choices(self) -> None:
+        raise NotImplementedError
+
+
+class RaiseChallengeForm(NHSFormMixin, _ChoicesFirst, forms.Form):
     # No `maxlength` attributes on the inputs: the character count tells people when they are over, and the
     # server's message says by how much (a browser that silently cuts text off loses what they wrote).
     title = forms.CharField(
@@ -52,15 +63,15 @@ class RaiseChallengeForm(NHSFormMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["people_affected"].widget.attrs["class"] = "nhsuk-input nhsuk-input--width-10"
+
+    def set_choices(self) -> None:
         self.fields["care_setting"].choices = [("", "Not sure")] + selectors.taxonomy_choices(
             TaxonomyTerm.Vocabulary.CARE_SETTING
         )
         self.fields["clinical_area"].choices = [("", "Not sure")] + selectors.taxonomy_choices(
             TaxonomyTerm.Vocabulary.CLINICAL_AREA
         )
-        self.fields["people_affected"].widget.attrs["class"] = "nhsuk-input nhsuk-input--width-10"
-        for name, limit in services.LIMITS.items():
-            self.fields[name].max_length_hint = limit  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -111,7 +122,7 @@ class ResponseForm(NHSFormMixin, forms.Form):
         return text
 
 
-class FilterForm(NHSFormMixin, forms.Form):
+class FilterForm(NHSFormMixin, _ChoicesFirst, forms.Form):
     """The needs list's filters: plain GET parameters, so they work without JavaScript."""
 
     q = forms.CharField(required=False, label="Words to look for", max_length=200)
@@ -119,8 +130,7 @@ class FilterForm(NHSFormMixin, forms.Form):
     care_setting = forms.ChoiceField(required=False, label="Where it happens")
     clinical_area = forms.ChoiceField(required=False, label="What it is about")
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def set_choices(self) -> None:
         self.fields["status"].choices = [("", "Any status"), *ChallengeStatus.choices]
         self.fields["care_setting"].choices = [("", "Anywhere")] + selectors.taxonomy_choices(
             TaxonomyTerm.Vocabulary.CARE_SETTING

@@ -34,27 +34,13 @@ def network_constituencies(*, network: Network) -> list[Constituency]:
 def challenges_for_network(
     *,
     network: Network,
-    constituencies: Sequence[Constituency],
     status: Sequence[str] = (),
     care_setting: Sequence[str] = (),
     clinical_area: Sequence[str] = (),
     text: str = "",
 ) -> QuerySet[Challenge]:
-    """A network's challenges, newest first, each annotated with its support in total and per constituency.
-
-    One query for any number of challenges: the counts are conditional aggregates, one per constituency.
-    """
-    annotations = {"support_total": Count("supports", distinct=True)}
-    for constituency in constituencies:
-        annotations[_support_annotation(constituency)] = Count(
-            "supports", filter=Q(supports__constituency_id=constituency.pk), distinct=True
-        )
-    challenges = (
-        Challenge.objects.filter(network=network)
-        .select_related("care_setting", "clinical_area", "raiser_constituency")
-        .annotate(**annotations)
-        .order_by("-created_at", "-pk")
-    )
+    """A network's challenges, newest first, filtered (count this; annotate a page with `with_support_counts`)."""
+    challenges = Challenge.objects.filter(network=network).order_by("-created_at", "-pk")
     if status:
         challenges = challenges.filter(status__in=status)
     if care_setting:
@@ -65,6 +51,23 @@ def challenges_for_network(
         for word in text.split()[:8]:
             challenges = challenges.filter(Q(title__icontains=word) | Q(description__icontains=word))
     return challenges
+
+
+def with_support_counts(
+    challenges: QuerySet[Challenge], constituencies: Sequence[Constituency]
+) -> QuerySet[Challenge]:
+    """Each challenge annotated with its support in total and per constituency, and what its page shows.
+
+    One query for any number of challenges: the counts are conditional aggregates, one per constituency.
+    """
+    annotations = {"support_total": Count("supports", distinct=True)}
+    for constituency in constituencies:
+        annotations[_support_annotation(constituency)] = Count(
+            "supports", filter=Q(supports__constituency_id=constituency.pk), distinct=True
+        )
+    return challenges.select_related(
+        "network", "care_setting", "clinical_area", "raiser_constituency"
+    ).annotate(**annotations)
 
 
 def support_counts(challenge: Challenge, constituencies: Sequence[Constituency]) -> list[SupportCount]:
@@ -115,7 +118,7 @@ def challenge_history(*, challenge: Challenge) -> list[HistoryItem]:
         object_type=Challenge._meta.label_lower, object_id=str(challenge.pk), oldest_first=True
     ).filter(action__in=["challenges.challenge.raised", "challenges.challenge.status_changed"])
     items = []
-    for entry in entries.only("recorded_at", "sequence", "action", "payload"):
+    for entry in entries.select_related(None).only("recorded_at", "sequence", "action", "payload"):
         if entry.action == "challenges.challenge.raised":
             text = "Raised"
         else:

@@ -72,23 +72,21 @@ def challenge_list(request: HttpRequest, network_slug: str) -> HttpResponse:
     searched = _text_search(network, filters, page) if filters.get("q") else None
     if searched is not None:
         ids, total, snippets = searched
-        by_id = {
-            c.pk: c for c in selectors.challenges_for_network(network=network, constituencies=constituencies)
-            .filter(pk__in=ids)
-        }
+        page_rows = selectors.challenges_for_network(network=network).filter(pk__in=ids)
+        by_id = {c.pk: c for c in selectors.with_support_counts(page_rows, constituencies)}
         challenges = [by_id[i] for i in ids if i in by_id]
     else:
         queryset = selectors.challenges_for_network(
-            network=network, constituencies=constituencies,
+            network=network,
             status=[filters["status"]] if "status" in filters else (),
             care_setting=[filters["care_setting"]] if "care_setting" in filters else (),
             clinical_area=[filters["clinical_area"]] if "clinical_area" in filters else (),
             text=filters.get("q", ""),
         )
         total = queryset.count()
-        pages = max(1, math.ceil(total / PER_PAGE))
-        page = min(page, pages)
-        challenges = list(queryset[(page - 1) * PER_PAGE: page * PER_PAGE])
+        page = min(page, max(1, math.ceil(total / PER_PAGE)))
+        annotated = selectors.with_support_counts(queryset, constituencies)
+        challenges = list(annotated[(page - 1) * PER_PAGE: page * PER_PAGE]) if total else []
     pages = max(1, math.ceil(total / PER_PAGE))
     rows = [
         {"challenge": c, "counts": selectors.support_counts(c, constituencies), "snippet": snippets.get(c.pk, "")}
