@@ -40,8 +40,13 @@ def verify(entries: Iterable[Mapping[str, Any]]) -> tuple[int, Break | None]:
     for entry in entries:
         checked += 1
         sequence = entry["sequence"]
+        if sequence > expected_sequence:
+            # A gap: the entry that should be here was removed. Report the missing one, not its successor.
+            return checked, Break(
+                expected_sequence, f"it is missing (the entry after #{expected_sequence - 1} is #{sequence})"
+            )
         if sequence != expected_sequence:
-            return checked, Break(sequence, f"expected entry #{expected_sequence} here, found #{sequence}")
+            return checked, Break(sequence, f"it is out of order (expected entry #{expected_sequence} here)")
         if entry["prev_hash"] != expected_prev:
             return checked, Break(sequence, "its previous-hash does not match the entry before it")
         if entry_hash(entry) != entry["hash"]:

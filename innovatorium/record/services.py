@@ -35,6 +35,21 @@ def entry_fields(entry: RecordEntry) -> dict[str, Any]:
     }
 
 
+def _lock_head() -> RecordHead:
+    """Lock the chain's head row until the caller's transaction ends: appends queue here, one at a time.
+
+    On PostgreSQL `select_for_update` blocks a second writer until the first commits, and it then reads the
+    new head. On SQLite the whole transaction already holds the write lock (transaction_mode IMMEDIATE).
+    """
+    head = RecordHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        # The very first append. get_or_create survives two first appends racing: the loser's insert fails
+        # inside a savepoint and it reads the winner's row instead, then waits for its lock like everyone else.
+        RecordHead.objects.get_or_create(pk=1, defaults={"last_sequence": 0, "last_hash": chain.GENESIS_HASH})
+        head = RecordHead.objects.select_for_update().get(pk=1)
+    return head
+
+
 @transaction.atomic
 def record_append(
     *,
@@ -50,9 +65,7 @@ def record_append(
     """
     # Round-trip through JSON so what is stored is exactly what is hashed (dates, decimals become strings).
     clean_payload = json.loads(json.dumps(payload or {}, cls=DjangoJSONEncoder))
-    head = RecordHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
-        head = RecordHead.objects.create(pk=1, last_sequence=0, last_hash=chain.GENESIS_HASH)
+    head = _lock_head()
     now = dt.datetime.now(tz=dt.UTC)
     entry = RecordEntry(
         sequence=head.last_sequence + 1,
@@ -76,6 +89,7 @@ def record_append(
 
 
 def entry_fields_unhashed(entry: RecordEntry) -> dict[str, Any]:
+    """The fields that go into an entry's hash (all but the hash itself)."""
     fields = entry_fields(entry)
     fields.pop("hash")
     return fields

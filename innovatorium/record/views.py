@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from innovatorium.core.permissions import public
@@ -19,6 +20,9 @@ def _render_list(request: HttpRequest, network: Network | None) -> HttpResponse:
     slug = network.slug if network else None
     entries = selectors.record_entries(network_slug=slug, action=action or None)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    crumbs = [("Home", reverse("core:home"))]
+    if network is not None:
+        crumbs.append((network.name, network.get_absolute_url()))
     return render(
         request,
         "record/list.html",
@@ -27,6 +31,7 @@ def _render_list(request: HttpRequest, network: Network | None) -> HttpResponse:
             "page": page,
             "action": action,
             "actions": selectors.record_actions(network_slug=slug),
+            "crumbs": crumbs,
         },
     )
 
@@ -46,4 +51,5 @@ def record_network(request: HttpRequest, network_slug: str) -> HttpResponse:
 @public
 @require_GET
 def record_verify(request: HttpRequest) -> HttpResponse:
-    return render(request, "record/verify.html", {"result": selectors.record_verify()})
+    crumbs = [("Home", reverse("core:home")), ("Public record", reverse("record:list"))]
+    return render(request, "record/verify.html", {"result": selectors.record_verify(), "crumbs": crumbs})

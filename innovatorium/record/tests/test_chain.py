@@ -44,4 +44,6 @@ def test_removing_an_entry_is_caught():
     entries = _entries([{"n": 1}, {"n": 2}, {"n": 3}])
     del entries[1]
     _, broken = chain.verify(entries)
-    assert broken is not None and broken.sequence == 3
+    assert broken is not None
+    assert broken.sequence == 2
+    assert "missing" in broken.reason
