@@ -2,7 +2,8 @@
 SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := python3.11
-UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+# `uv` on PATH, else the copy `pip install uv` puts beside the interpreter (run as a module, so PATH never matters).
+UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 PY := $(UV) run --frozen python
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -11,8 +12,7 @@ PORT ?= 8000
 
 run: install static migrate demo
 	@echo ""
-	@echo "  Innovatorium is running at http://$(HOST):$(PORT)/"
-	@echo "  Demo logins (password for all: $$($(PY) -c 'from innovatorium.demo.constants import DEMO_PASSWORD; print(DEMO_PASSWORD)')):"
+	@echo "  Innovatorium is running at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
 	@$(PY) manage.py demo_data --list-logins
 	@echo ""
 	$(PY) manage.py runserver $(HOST):$(PORT)
@@ -22,13 +22,17 @@ test: install static browser lint check pytest
 install: uv deps assets
 
 uv:
-	@command -v uv >/dev/null 2>&1 || test -x $(HOME)/.local/bin/uv || pip install --quiet uv
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv \
+		|| python3 -m pip install --quiet --user --break-system-packages uv
 
 deps: uv
 	$(UV) sync --frozen --python python3.11
 
-assets:
-	@test -d node_modules/nhsuk-frontend -a -d node_modules/htmx.org -a -d node_modules/axe-core || npm ci --no-audit --no-fund
+assets: node_modules/.package-lock.json
+
+# npm writes this file on every install, so assets are reinstalled exactly when package-lock.json changes.
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund
 
 static:
 	$(PY) manage.py collectstatic --noinput --verbosity 0

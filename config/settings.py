@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "innovatorium.networks",
     "innovatorium.people",
     "innovatorium.record",
+    "innovatorium.demo",
     "innovatorium.atlas",
     "innovatorium.challenges",
     "innovatorium.search",
