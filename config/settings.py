@@ -204,6 +204,7 @@ ACCOUNT_FORMS = {
     "reset_password_from_key": "innovatorium.people.forms.ResetPasswordKeyForm",
     "change_password": "innovatorium.people.forms.ChangePasswordForm",
     "add_email": "innovatorium.people.forms.AddEmailForm",
+    "reauthenticate": "innovatorium.people.forms.ReauthenticateForm",
 }
 ACCOUNT_LOGOUT_ON_GET = False
 # At most 10 failed sign-ins (or reset requests) in 5 minutes, per account and per address.
@@ -215,6 +216,11 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Innovatorium"
+MFA_FORMS = {
+    "authenticate": "innovatorium.people.forms.MFAAuthenticateForm",
+    "reauthenticate": "innovatorium.people.forms.MFAReauthenticateForm",
+    "activate_totp": "innovatorium.people.forms.ActivateTOTPForm",
+}
 # In production, facilitators and admins must set up TOTP before reaching any staff page or the admin.
 INNOVATORIUM_REQUIRE_STAFF_MFA = env_bool("REQUIRE_STAFF_MFA", PRODUCTION)
 

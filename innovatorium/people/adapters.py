@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from innovatorium.people import services
+from innovatorium.people.models import Person
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -17,6 +18,13 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             services.person_create(user=user, display_name=form.cleaned_data.get("display_name", ""))
         return user
+
+    def login(self, request: HttpRequest, user) -> None:  # noqa: ANN001 - allauth's signature
+        # Accounts made outside sign-up (`createsuperuser`, the shell) get their profile on first sign-in, so
+        # "My account" and joining a network work for them too.
+        if not Person.objects.filter(user=user).exists():
+            services.person_create(user=user)
+        super().login(request, user)
 
     def get_signup_redirect_url(self, request: HttpRequest) -> str:
         """After creating an account, people go home to choose a network (unless `next` says where).

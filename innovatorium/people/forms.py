@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account import forms as allauth_forms
+from allauth.mfa.base import forms as mfa_forms
+from allauth.mfa.totp import forms as totp_forms
 from django import forms
 
 from innovatorium.core.forms import NHSFormMixin
@@ -57,12 +59,23 @@ class DeclarationForm(NHSFormMixin, forms.Form):
     )
 
 
-# --- django-allauth forms (chosen in settings.ACCOUNT_FORMS) -------------------------------------------
-# allauth's own forms, with plain-English labels and hints in NHS.UK style. Widget classes are added when
-# they are rendered (see people/templatetags/nhsuk_allauth.py), so the forms only change wording and fields.
+# --- django-allauth forms (chosen in settings.ACCOUNT_FORMS and MFA_FORMS) ---------------------------
+# allauth's own forms, with plain-English labels, hints and error messages in NHS.UK style ("Enter your
+# email address", never "This field is required."). Widget classes are added when they are rendered (see
+# people/templatetags/nhsuk_allauth.py), so these forms only change wording and fields.
 
 # Advice shown to people choosing a password (it matches AUTH_PASSWORD_VALIDATORS).
 NEW_PASSWORD_RULES = "Use at least 10 characters. Do not use a common password, your email address, or only numbers."  # noqa: E501, S105
+CODE_REQUIRED = "Enter the 6-digit code from your authenticator app"
+
+
+def _word(form: forms.Form, fields: dict[str, tuple[str | None, str]]) -> None:
+    """Set each field's label (unless None) and the message shown when it is left empty."""
+    for name, (label, required) in fields.items():
+        if name in form.fields:
+            if label is not None:
+                form.fields[name].label = label
+            form.fields[name].error_messages["required"] = required
 
 
 class SignupForm(allauth_forms.SignupForm):
@@ -77,13 +90,14 @@ class SignupForm(allauth_forms.SignupForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["email"].label = "Email address"
+        _word(self, {
+            "email": ("Email address", "Enter your email address"),
+            "password1": ("Create a password", "Create a password"),
+            "password2": ("Type the password again", "Type the password again"),
+        })
         self.fields["email"].help_text = "We use it to sign you in. It is never shown to anyone."
         if "password1" in self.fields:
-            self.fields["password1"].label = "Create a password"
             self.fields["password1"].help_text = NEW_PASSWORD_RULES
-        if "password2" in self.fields:
-            self.fields["password2"].label = "Type the password again"
 
     def clean_display_name(self) -> str:
         return self.cleaned_data["display_name"].strip()
@@ -92,36 +106,67 @@ class SignupForm(allauth_forms.SignupForm):
 class LoginForm(allauth_forms.LoginForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["login"].label = "Email address"
+        _word(self, {
+            "login": ("Email address", "Enter your email address"),
+            "password": (None, "Enter your password"),
+        })
         if "remember" in self.fields:
             self.fields["remember"].label = "Keep me signed in on this device"
+
+
+class ReauthenticateForm(allauth_forms.ReauthenticateForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _word(self, {"password": (None, "Enter your password")})
 
 
 class ResetPasswordForm(allauth_forms.ResetPasswordForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["email"].label = "Email address"
+        _word(self, {"email": ("Email address", "Enter your email address")})
         self.fields["email"].help_text = "The address you use to sign in."
 
 
 class ResetPasswordKeyForm(allauth_forms.ResetPasswordKeyForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["password1"].label = "New password"
+        _word(self, {
+            "password1": ("New password", "Enter a new password"),
+            "password2": ("Type the new password again", "Type the new password again"),
+        })
         self.fields["password1"].help_text = NEW_PASSWORD_RULES
-        self.fields["password2"].label = "Type the new password again"
 
 
 class ChangePasswordForm(allauth_forms.ChangePasswordForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["oldpassword"].label = "Current password"
-        self.fields["password1"].label = "New password"
+        _word(self, {
+            "oldpassword": ("Current password", "Enter your current password"),
+            "password1": ("New password", "Enter a new password"),
+            "password2": ("Type the new password again", "Type the new password again"),
+        })
         self.fields["password1"].help_text = NEW_PASSWORD_RULES
-        self.fields["password2"].label = "Type the new password again"
 
 
 class AddEmailForm(allauth_forms.AddEmailForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["email"].label = "Email address"
+        _word(self, {"email": ("Email address", "Enter the email address to add")})
+
+
+class MFAAuthenticateForm(mfa_forms.AuthenticateForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _word(self, {"code": (None, "Enter the code from your authenticator app, or a recovery code")})
+
+
+class MFAReauthenticateForm(mfa_forms.ReauthenticateForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _word(self, {"code": (None, "Enter the code from your authenticator app, or a recovery code")})
+
+
+class ActivateTOTPForm(totp_forms.ActivateTOTPForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _word(self, {"code": (None, CODE_REQUIRED)})

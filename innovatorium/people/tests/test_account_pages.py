@@ -98,6 +98,27 @@ def test_a_field_error_is_linked_from_the_summary_and_shown_at_the_field(client,
     assert '<span class="nhsuk-error-message" id="id_login-error">' in html
     assert re.search(r'<input[^>]*aria-describedby="id_login-error"[^>]*id="id_login"', html)
     assert re.search(r'<input[^>]*class="nhsuk-input nhsuk-input--error"[^>]*id="id_login"', html)
+    assert '<a href="#id_login">Enter your email address</a>' in html
+    assert '<a href="#id_password">Enter your password</a>' in html
+
+
+@pytest.mark.parametrize(
+    ("url_name", "messages"),
+    [
+        ("account_signup", ["Enter your email address", "Create a password", "Type the password again"]),
+        ("account_reset_password", ["Enter your email address"]),
+        ("account_change_password",
+         ["Enter your current password", "Enter a new password", "Type the new password again"]),
+        ("account_reauthenticate", ["Enter your password"]),
+    ],
+)
+def test_empty_fields_say_what_to_enter(client, db, url_name, messages):
+    if url_name in {"account_change_password", "account_reauthenticate"}:
+        client.force_login(UserFactory())
+    html = client.post(reverse(url_name), {}).content.decode()
+    for message in messages:
+        assert f"{message}</a>" in html, message
+    assert "This field is required" not in html
 
 
 def test_signing_in_with_the_right_password_works(client, db):
@@ -105,6 +126,14 @@ def test_signing_in_with_the_right_password_works(client, db):
     response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_an_account_made_outside_sign_up_gets_its_profile_on_first_sign_in(client, db):
+    admin = User.objects.create_superuser("admin@example.org", PASSWORD)  # as `manage.py createsuperuser` does
+    assert not Person.objects.filter(user=admin).exists()
+    client.post(reverse("account_login"), {"login": admin.email, "password": PASSWORD})
+    assert Person.objects.filter(user=admin).count() == 1
+    assert client.get(reverse("people:profile")).status_code == 200
 
 
 def test_signing_out_needs_a_post_and_works_without_javascript(client_for, patient):
@@ -252,6 +281,8 @@ def test_a_person_can_turn_on_an_authenticator_app(client, db):
     client = reauthenticated(client, user)
     client.get(reverse("mfa_activate_totp"))
     secret = client.session["mfa.totp.secret"]
+    empty = client.post(reverse("mfa_activate_totp"), {"code": ""})
+    assert b"Enter the 6-digit code from your authenticator app</a>" in empty.content
     bad = client.post(reverse("mfa_activate_totp"), {"code": "000000" if totp_code(secret) != "000000" else "111111"})
     assert bad.status_code == 200 and b"nhsuk-error-summary" in bad.content
     response = client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})
