@@ -201,7 +201,8 @@ print("innovatorium_cache" in connection.introspection.table_names(), cache.get(
 def test_migrate_creates_the_production_cache_table_that_sign_in_rate_limits_need(tmp_path):
     env = _production(tmp_path)
 
-    migrated = _manage(env, "migrate", "--noinput", "-v0")
+    # Migrating one small app is enough: `migrate` runs the post-migrate hooks of every app whatever it migrates.
+    migrated = _manage(env, "migrate", "contenttypes", "--noinput", "-v0")
     probe = _python(env, CACHE_PROBE)
 
     assert migrated.returncode == 0, migrated.stderr
