@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ExchangeConfig(AppConfig):
+    name = "innovatorium.exchange"
+    verbose_name = "The Innovation Exchange"
