@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "innovatorium.demo",
     "innovatorium.atlas",
     "innovatorium.challenges",
+    "innovatorium.exchange",
     "innovatorium.search",
 ]
 
