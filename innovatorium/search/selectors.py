@@ -120,22 +120,35 @@ def _kind(kind: str) -> str:
     return kind
 
 
-def _filter_sql(kind: str, filters: dict[str, list[str]], network_slug: str | None) -> tuple[str, list[Any]]:
-    """SQL conditions on `d` (the document) for the filters; field names come from FACET_FIELDS only."""
+def _filter_sql(
+    kind: str, filters: dict[str, list[str]], network_slug: str | None, *, probe: bool = False
+) -> tuple[str, list[Any]]:
+    """SQL conditions on `d` (the document) for the filters; field names come from FACET_FIELDS only.
+
+    `probe=True` (when words already narrow the documents) checks each matched document's own facets, which
+    costs as much as the matches; otherwise the documents with the chosen values are looked up by value.
+    """
     clauses: list[str] = []
     params: list[Any] = []
     wanted = dict(filters)
     if network_slug:
-        clauses.append(
-            f"d.id IN (SELECT document_id FROM {FACET} WHERE kind = %s AND field = 'network' AND value = %s)"
-        )
-        params += [kind, network_slug]
+        wanted = {**wanted, "network": [network_slug]} if "network" not in wanted else wanted
+        if wanted["network"] != [network_slug]:  # a network page searches only its own network
+            clauses.append("1 = 0")
     for name, values in wanted.items():
         placeholders = ", ".join(["%s"] * len(values))
-        clauses.append(
-            f"d.id IN (SELECT document_id FROM {FACET} WHERE kind = %s AND field = %s AND value IN ({placeholders}))"
-        )
-        params += [kind, name, *values]
+        if probe:
+            clauses.append(
+                f"EXISTS (SELECT 1 FROM {FACET} pf WHERE pf.document_id = d.id AND pf.field = %s"
+                f" AND pf.value IN ({placeholders}))"
+            )
+            params += [name, *values]
+        else:
+            clauses.append(
+                f"d.id IN (SELECT document_id FROM {FACET} WHERE kind = %s AND field = %s"
+                f" AND value IN ({placeholders}))"
+            )
+            params += [kind, name, *values]
     return "".join(f" AND {clause}" for clause in clauses), params
 
 
@@ -268,15 +281,24 @@ def _facets(
     groups = [(unfiltered, filters)] if unfiltered else []
     groups += [([name], {k: v for k, v in filters.items() if k != name}) for name in fields if name in filters]
     for names, applied in groups:
-        where, where_params = _filter_sql(kind, applied, network_slug)
+        where, where_params = _filter_sql(kind, applied, network_slug, probe=bool(match))
         placeholders = ", ".join(["%s"] * len(names))
-        branches.append(
-            f"SELECT f.field, f.value, max(f.label), count(*) FROM {FACET} f"
-            f" WHERE f.kind = %s AND f.field IN ({placeholders}) AND f.document_id IN ("
-            f"SELECT d.id FROM {DOC} d WHERE d.kind = %s{match}{where})"
-            f" GROUP BY f.field, f.value"
-        )
-        params += [kind, *names, kind, *match_params, *where_params]
+        if match:  # few documents: walk them and their facets (CROSS JOIN keeps SQLite to that order)
+            join = "CROSS JOIN" if connection.vendor == "sqlite" else "JOIN"
+            branches.append(
+                f"SELECT f.field, f.value, max(f.label), count(*) FROM {DOC} d {join} {FACET} f"
+                f" ON f.document_id = d.id WHERE d.kind = %s{match}{where} AND f.field IN ({placeholders})"
+                f" GROUP BY f.field, f.value"
+            )
+            params += [kind, *match_params, *where_params, *names]
+        else:
+            branches.append(
+                f"SELECT f.field, f.value, max(f.label), count(*) FROM {FACET} f"
+                f" WHERE f.kind = %s AND f.field IN ({placeholders}) AND f.document_id IN ("
+                f"SELECT d.id FROM {DOC} d WHERE d.kind = %s{where})"
+                f" GROUP BY f.field, f.value"
+            )
+            params += [kind, *names, kind, *where_params]
     rows = _rows(" UNION ALL ".join(branches), params)
     found: dict[str, dict[str, FacetCount]] = {name: {} for name in fields}
     for name, value, label, count in rows:
@@ -326,7 +348,7 @@ def search(
     filters = clean_filters(kind, filters)
     parsed = q.parse(query, prefix_last=prefix_last)
     expression = _expression(vendor, parsed)
-    where, params = _filter_sql(kind, filters, network_slug)
+    where, params = _filter_sql(kind, filters, network_slug, probe=bool(expression))
     match, match_params = _match_sql(vendor, expression)
 
     if offset >= CANDIDATES and expression:
