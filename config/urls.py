@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("innovatorium.challenges.urls")),
     path("", include("innovatorium.atlas.urls")),
     path("", include("innovatorium.search.urls")),
+    path("", include("innovatorium.exchange.urls")),
     # Network pages are last: /<network-slug>/ catches what the fixed paths above do not.
     path("", include("innovatorium.networks.urls")),
 ]

@@ -59,6 +59,34 @@ def terms(text: str) -> list[str]:
     return [stem(w) for w in _WORD.findall(text.lower()) if w not in _STOPWORDS and len(w) > 1]
 
 
+def surface_forms(text: str) -> dict[str, str]:
+    """Each stem's first spelling in `text`, so reasons show "fibrillation", not the stem "fibrill"."""
+    forms: dict[str, str] = {}
+    for word in _WORD.findall(text.lower()):
+        if word not in _STOPWORDS and len(word) > 1:
+            forms.setdefault(stem(word), word)
+    return forms
+
+
+def distinctive_words(text: str, *, limit: int = 3, title: str = "") -> list[str]:
+    """The words of a text most likely to find what it is about: title words first, then the longest words
+    (long words are rarer), each stem once. Used to generate full-text candidates before ranking."""
+    chosen: list[str] = []
+    stems: set[str] = set()
+    title_words = [w for w in _WORD.findall(title.lower()) if w not in _STOPWORDS and len(w) > 3]
+    body_words = sorted(
+        {w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS and len(w) > 3 and not w.isdigit()},
+        key=lambda w: (-len(w), w),
+    )
+    for word in sorted(set(title_words), key=lambda w: (-len(w), w)) + body_words:
+        if stem(word) not in stems and not word.isdigit():
+            stems.add(stem(word))
+            chosen.append(word)
+        if len(chosen) >= limit:
+            break
+    return chosen
+
+
 @dataclass(frozen=True)
 class Side:
     """One side of a match: a challenge or an innovation, reduced to what matching needs."""
@@ -77,6 +105,7 @@ class MatchPart:
     value: float  # 0..1 before weighting
     weight: float
     detail: str = ""
+    items: tuple[str, ...] = ()  # the words, terms or network behind the detail, for pages to format
 
     @property
     def contribution(self) -> float:
@@ -136,24 +165,27 @@ def rank(
     docs = [Counter(terms(target.text))] + [Counter(terms(c.text)) for c in candidates]
     vectors, _ = _tfidf(docs)
     target_vec = vectors[0]
+    forms = surface_forms(target.text)
     matches = []
     for candidate, vec in zip(candidates, vectors[1:], strict=True):
         shared = {t: target_vec[t] * vec[t] for t in target_vec.keys() & vec.keys()}
         similarity = min(1.0, sum(shared.values()))
-        best = sorted(shared, key=lambda t: -shared[t])[:top_words]
+        best = [forms.get(t, t) for t in sorted(shared, key=lambda t: (-shared[t], t))[:top_words]]
+        areas = tuple(sorted(target.clinical_areas & candidate.clinical_areas))
+        settings = tuple(sorted(target.care_settings & candidate.care_settings))
         area = _overlap(target.clinical_areas, candidate.clinical_areas)
         setting = _overlap(target.care_settings, candidate.care_settings)
         innovation_stage = candidate.stage if candidate.stage is not None else target.stage
         readiness = stage_readiness(innovation_stage)
         same_region = 1.0 if target.network and target.network == candidate.network else 0.0
         parts = (
-            MatchPart("words", similarity, weights["words"], ", ".join(f"“{w}”" for w in best)),
-            MatchPart("clinical area", area, weights["clinical area"],
-                      ", ".join(sorted(target.clinical_areas & candidate.clinical_areas))),
-            MatchPart("care setting", setting, weights["care setting"],
-                      ", ".join(sorted(target.care_settings & candidate.care_settings))),
-            MatchPart("stage", readiness, weights["stage"], innovation_stage or ""),
-            MatchPart("region", same_region, weights["region"], candidate.network if same_region else ""),
+            MatchPart("words", similarity, weights["words"], ", ".join(f"“{w}”" for w in best), tuple(best)),
+            MatchPart("clinical area", area, weights["clinical area"], ", ".join(areas), areas),
+            MatchPart("care setting", setting, weights["care setting"], ", ".join(settings), settings),
+            MatchPart("stage", readiness, weights["stage"], innovation_stage or "",
+                      (innovation_stage,) if innovation_stage else ()),
+            MatchPart("region", same_region, weights["region"], candidate.network if same_region else "",
+                      (candidate.network,) if same_region else ()),
         )
         score = sum(p.contribution for p in parts)
         matches.append(Match(id=candidate.id, score=score, parts=parts))
