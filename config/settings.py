@@ -215,6 +215,9 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "10/5m/ip",
     "signup": "20/5m/ip",
 }
+# Behind a reverse proxy every request comes from the proxy's address. Say how many proxies are ours, so the
+# per-address limits count the real client (from X-Forwarded-For) instead of locking everyone out at once.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Innovatorium"
 MFA_FORMS = {

@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.core.cache import cache
+from django.test import override_settings
 from django.urls import reverse
 
 from innovatorium.factories import PASSWORD, UserFactory
@@ -158,3 +159,18 @@ def test_the_eleventh_reset_request_from_one_address_is_refused(client, db):
         assert response.status_code == 302
     response = client.post(url, {"email": "p99@example.org"}, REMOTE_ADDR="192.0.2.9")
     assert response.status_code == 429
+
+
+@override_settings(ALLAUTH_TRUSTED_PROXY_COUNT=1)
+def test_behind_a_trusted_proxy_each_client_address_is_counted_on_its_own(client, db):
+    user = UserFactory()
+    # Everyone reaches the app from the proxy (10.9.9.9); the proxy names the client in X-Forwarded-For.
+    for i in range(10):
+        client.post(reverse("account_login"), {"login": f"guess{i}@example.org", "password": "wrong-password"},
+                    REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR="203.0.113.5")
+    attacker = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD},
+                           REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR="203.0.113.5")
+    assert TOO_MANY in attacker.content
+    client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD},
+                REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert _signed_in(client), "another client behind the same proxy is not locked out"
