@@ -129,16 +129,8 @@ def published_innovations() -> QuerySet[Innovation]:
     )
 
 
-def _networks() -> dict[str, str]:
-    return dict(Network.objects.values_list("slug", "name"))
-
-
-def matches_for_challenge(
-    *, challenge: Challenge, limit: int = 10, weights: dict[str, float] | None = None,
-    exclude: Iterable[int] = (),
-) -> list[InnovationMatch]:
-    """Published innovations that could meet a need, best first, each with what it matched on."""
-    target = _challenge_side(challenge)
+def innovation_candidates(*, challenge: Challenge, exclude: Iterable[int] = ()) -> list[Innovation]:
+    """The bounded set of published innovations worth ranking for a need (terms prefetched)."""
     area_ids = [challenge.clinical_area_id] if challenge.clinical_area_id else []
     setting_ids = [challenge.care_setting_id] if challenge.care_setting_id else []
     ids: list[int] = []
@@ -151,12 +143,30 @@ def matches_for_challenge(
     words = ranking.distinctive_words(challenge_text(challenge), title=challenge.title, limit=TEXT_WORDS)
     ids = list(dict.fromkeys([*ids, *_text_candidates("innovation", words)]))
     excluded = set(exclude)
-    innovations = {i.pk: i for i in published_innovations().filter(pk__in=[i for i in ids if i not in excluded])}
-    if not innovations:
+    return list(published_innovations().filter(pk__in=[i for i in ids if i not in excluded]))
+
+
+def rank_innovations(
+    *, challenge: Challenge, innovations: list[Innovation], limit: int | None = 10,
+    weights: dict[str, float] | None = None,
+) -> list[InnovationMatch]:
+    by_id = {i.pk: i for i in innovations}
+    if not by_id:
         return []
-    ranked = ranking.rank(target, [_innovation_side(i) for i in innovations.values()], weights=weights, limit=limit)
-    networks = {i.network.slug: i.network.name for i in innovations.values()}
-    return [InnovationMatch(innovations[m.id], m.score, _reasons(m, networks)) for m in ranked if m.score > 0]
+    ranked = ranking.rank(_challenge_side(challenge), [_innovation_side(i) for i in innovations], weights=weights,
+                          limit=limit)
+    networks = {i.network.slug: i.network.name for i in innovations}
+    networks[challenge.network.slug] = challenge.network.name
+    return [InnovationMatch(by_id[m.id], m.score, _reasons(m, networks)) for m in ranked if m.score > 0]
+
+
+def matches_for_challenge(
+    *, challenge: Challenge, limit: int = 10, weights: dict[str, float] | None = None,
+    exclude: Iterable[int] = (),
+) -> list[InnovationMatch]:
+    """Published innovations that could meet a need, best first, each with what it matched on."""
+    candidates = innovation_candidates(challenge=challenge, exclude=exclude)
+    return rank_innovations(challenge=challenge, innovations=candidates, limit=limit, weights=weights)
 
 
 def seeking_challenges() -> QuerySet[Challenge]:
