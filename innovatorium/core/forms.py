@@ -28,11 +28,21 @@ class NHSFormMixin:
                 if isinstance(field.widget, widget_type):
                     field.widget.attrs["class"] = (field.widget.attrs.get("class", "") + " " + css).strip()
                     break
-            described = []
             if field.help_text:
-                described.append(f"id_{name}-hint")
-            if self.is_bound and name in self.errors:  # type: ignore[attr-defined]
+                field.widget.attrs["aria-describedby"] = f"id_{name}-hint"
+
+    def full_clean(self) -> None:
+        # Mark fields in error only once the form is cleaned. Reading `self.errors` in __init__ would clean the
+        # form before a subclass's __init__ has set its querysets, and cache "not a valid choice" for good.
+        super().full_clean()  # type: ignore[misc]
+        for name in self.errors:  # type: ignore[attr-defined]
+            field = self.fields.get(name)  # type: ignore[attr-defined]
+            if field is None:
+                continue
+            described = field.widget.attrs.get("aria-describedby", "").split()
+            if f"id_{name}-error" not in described:
                 described.append(f"id_{name}-error")
-                field.widget.attrs["class"] = field.widget.attrs.get("class", "") + " nhsuk-input--error"
-            if described:
-                field.widget.attrs["aria-describedby"] = " ".join(described)
+            field.widget.attrs["aria-describedby"] = " ".join(described)
+            classes = field.widget.attrs.get("class", "").split()
+            if "nhsuk-input--error" not in classes:
+                field.widget.attrs["class"] = " ".join([*classes, "nhsuk-input--error"])
