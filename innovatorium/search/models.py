@@ -54,3 +54,19 @@ class SearchFacet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.field}={self.value}"
+
+
+class SearchIndexVersion(models.Model):
+    """A single row whose token changes, in the same transaction, with every write to the index tables.
+
+    Database triggers (migrations/0003) set `token` to a fresh random number on any insert, update or delete of
+    documents or facets, so processes that keep facet bitmaps in memory (selectors._index) can tell with one
+    tiny read whether what they hold is still the committed index. A random token rather than a counter: a
+    rolled-back write may have bumped a counter that a later write would bump to the same number again.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    token = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"search index version {self.token}"

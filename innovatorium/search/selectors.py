@@ -1,9 +1,15 @@
 """Search reads, shared by pages and the API: one interface over SQLite FTS5 and PostgreSQL full-text.
 
-A search costs three SQL queries whatever the number of results (hits, total, facet counts), plus one for a
-typo fallback on PostgreSQL when nothing matched. Facet counts are "disjunctive": the counts for a field
-apply every filter except that field's own, so choosing one care setting still shows how many match the
-others.
+A search costs two SQL queries whatever the number of results: one reads the ids of every match (and the
+index-version token, in the same statement), one ranks a bounded set of candidates and makes snippets for
+the page of hits. Filters, the exact total and the facet counts come from this process's in-memory facet
+index (facet_index.py: boolean matrices per field), which is rebuilt in one more statement after any write
+to the index tables, detected by the token. A PostgreSQL typo fallback adds one query when nothing matched.
+Facet counts are "disjunctive": the counts for a field apply every filter except that field's own, so
+choosing one care setting still shows how many match the others.
+
+Ranking is exact over all matches of a selective query; a query matching more than CANDIDATES documents
+ranks its newest CANDIDATES matches (after filters), so very common words stay fast.
 
 SQL is written by hand here because the two engines differ. Only constant table and field names and "%s"
 placeholders are ever put into the SQL text; everything a person typed travels as a parameter.
@@ -12,14 +18,18 @@ placeholders are ever put into the SQL text; everything a person typed travels a
 
 from __future__ import annotations
 
+import json
+import threading
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+import numpy as np
 from django.db import connection
 
 from innovatorium.atlas import taxonomy
 from innovatorium.challenges.models import ChallengeStatus
+from innovatorium.search import facet_index as fi
 from innovatorium.search import query as q
 from innovatorium.search.models import DocumentKind
 
@@ -120,49 +130,38 @@ def _kind(kind: str) -> str:
     return kind
 
 
-def _filter_sql(
-    kind: str, filters: dict[str, list[str]], network_slug: str | None, *, probe: bool = False
-) -> tuple[str, list[Any]]:
-    """SQL conditions on `d` (the document) for the filters; field names come from FACET_FIELDS only.
-
-    `probe=True` (when words already narrow the documents) checks each matched document's own facets, which
-    costs as much as the matches; otherwise the documents with the chosen values are looked up by value.
-    """
+def _filter_sql(filters: dict[str, list[str]], network_slug: str | None) -> tuple[str, list[Any]]:
+    """SQL conditions on `d` (the document) for the filters, checking each document's own facets (used only
+    by the PostgreSQL typo fallback; field names come from FACET_FIELDS only)."""
+    wanted = _conditions(filters, network_slug)
+    if wanted is None:
+        return " AND 1 = 0", []
     clauses: list[str] = []
     params: list[Any] = []
-    wanted = dict(filters)
-    if network_slug:
-        wanted = {**wanted, "network": [network_slug]} if "network" not in wanted else wanted
-        if wanted["network"] != [network_slug]:  # a network page searches only its own network
-            clauses.append("1 = 0")
     for name, values in wanted.items():
         placeholders = ", ".join(["%s"] * len(values))
-        if probe:
-            clauses.append(
-                f"EXISTS (SELECT 1 FROM {FACET} pf WHERE pf.document_id = d.id AND pf.field = %s"
-                f" AND pf.value IN ({placeholders}))"
-            )
-            params += [name, *values]
-        else:
-            clauses.append(
-                f"d.id IN (SELECT document_id FROM {FACET} WHERE kind = %s AND field = %s"
-                f" AND value IN ({placeholders}))"
-            )
-            params += [kind, name, *values]
+        clauses.append(
+            f"EXISTS (SELECT 1 FROM {FACET} pf WHERE pf.document_id = d.id AND pf.field = %s"
+            f" AND pf.value IN ({placeholders}))"
+        )
+        params += [name, *values]
     return "".join(f" AND {clause}" for clause in clauses), params
+
+
+def _conditions(filters: dict[str, list[str]], network_slug: str | None) -> dict[str, list[str]] | None:
+    """The filters with a network page's own network added; None when they cannot match anything (a network
+    page searches only its own network)."""
+    wanted = dict(filters)
+    if network_slug:
+        if "network" not in wanted:
+            wanted["network"] = [network_slug]
+        elif wanted["network"] != [network_slug]:
+            return None
+    return wanted
 
 
 def _vendor() -> str:
     return "postgresql" if connection.vendor == "postgresql" else "sqlite"
-
-
-def _match_sql(vendor: str, expression: str) -> tuple[str, list[Any]]:
-    """A condition on `d` meaning "matches the query" (empty expression: everything)."""
-    if not expression:
-        return "", []
-    if vendor == "postgresql":
-        return " AND d.search_vector @@ to_tsquery('english', %s)", [expression]
-    return " AND d.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)", [expression]
 
 
 def _expression(vendor: str, parsed: q.ParsedQuery) -> str:
@@ -183,31 +182,164 @@ def _hit(row: tuple[Any, ...], rank: float | None = None) -> SearchHit:
     )
 
 
-def _hits_sqlite(kind: str, fts: str, where: str, params: list[Any], limit: int, offset: int) -> list[SearchHit]:
-    if not fts:
-        rows = _rows(
-            f"SELECT d.id, d.kind, d.object_id, d.title, d.url, substr(d.body, 1, 240), 0"
-            f" FROM {DOC} d WHERE d.kind = %s{where} ORDER BY d.published_at DESC, d.id DESC LIMIT %s OFFSET %s",
-            [kind, *params, limit, offset],
-        )
-        return [_hit(row) for row in rows]
-    # Rank only the newest CANDIDATES matches (all of them for a selective query): their rowids are those at or
-    # above a bound, and FTS5 walks a rowid range cheaply, so very common words stay fast. Snippets are made
-    # only for the page of hits.
+# The in-memory facet index, per database and kind. Every search reads the index-version token in the same
+# statement as its matches, so a cached index is used only when it describes exactly the rows that statement
+# saw; otherwise it is rebuilt (one statement, which reads the token again).
+_INDEXES: dict[tuple[str, str, str], fi.FacetIndex] = {}
+_INDEX_LOCK = threading.Lock()
+VERSION_SQL = "SELECT token FROM search_searchindexversion WHERE id = 1"
+
+
+def _cache_key(kind: str) -> tuple[str, str, str]:
+    return (connection.alias, str(connection.settings_dict.get("NAME")), kind)
+
+
+def _token(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+def _build_index(kind: str, vendor: str) -> fi.FacetIndex:
+    if vendor == "postgresql":
+        ids_agg = "string_agg(document_id::text, ',' ORDER BY document_id)"
+        order = (f"(SELECT string_agg(id::text, ',' ORDER BY published_at DESC, id DESC) FROM {DOC}"
+                 f" WHERE kind = %s)")
+    else:
+        ids_agg = "group_concat(document_id)"
+        order = (f"(SELECT group_concat(id) FROM (SELECT id FROM {DOC} WHERE kind = %s"
+                 f" ORDER BY published_at DESC, id DESC))")
     rows = _rows(
-        f"WITH bound AS MATERIALIZED (SELECT coalesce(min(id), 0) AS low FROM ("
-        f" SELECT search_fts.rowid AS id FROM search_fts JOIN {DOC} d ON d.id = search_fts.rowid"
-        f" WHERE search_fts MATCH %s AND d.kind = %s{where} ORDER BY search_fts.rowid DESC LIMIT {CANDIDATES})),"
-        f" top AS MATERIALIZED ("
+        f"SELECT g.field, g.value, f.label, g.ids FROM ("
+        f" SELECT field, value, {ids_agg} AS ids, min(id) AS first FROM {FACET} WHERE kind = %s"
+        f" GROUP BY field, value) g JOIN {FACET} f ON f.id = g.first"
+        f" UNION ALL SELECT NULL, NULL, CAST(({VERSION_SQL}) AS TEXT), {order}",
+        [kind, kind],
+    )
+    groups = sorted((row for row in rows if row[0] is not None), key=lambda row: (row[0], row[1]))
+    token, order_ids = next((row[2], row[3]) for row in rows if row[0] is None)
+    return fi.build(token=_token(token), order_ids=order_ids, groups=groups)
+
+
+def _matches(kind: str, vendor: str, expression: str) -> tuple[fi.FacetIndex, np.ndarray | None]:
+    """The facet index and the ids matching the expression (None: no expression, everything), read together.
+
+    One statement reads the version token and the matches; a stale or missing index is rebuilt, and if the
+    index changed in between (another process wrote), the matches are read again.
+    """
+    key = _cache_key(kind)
+    for _attempt in range(3):
+        if not expression:
+            rows = _rows(f"SELECT ({VERSION_SQL}), NULL", [])
+        elif vendor == "postgresql":
+            rows = _rows(
+                f"SELECT ({VERSION_SQL}), (SELECT string_agg(d.id::text, ',') FROM {DOC} d"
+                f" WHERE d.kind = %s AND d.search_vector @@ to_tsquery('english', %s))",
+                [kind, expression],
+            )
+        else:
+            rows = _rows(
+                f"SELECT ({VERSION_SQL}),"
+                f" (SELECT group_concat(rowid) FROM search_fts WHERE search_fts MATCH %s)",
+                [expression],
+            )
+        token, ids_text = _token(rows[0][0]), rows[0][1]
+        ids = fi.parse_ids(ids_text) if expression else None
+        index = _INDEXES.get(key)
+        if token is not None and index is not None and index.token == token:
+            return index, ids
+        index = _build_index(kind, vendor)
+        if index.token is not None:
+            with _INDEX_LOCK:
+                _INDEXES[key] = index
+        if index.token == token:  # both statements saw the same index (None: no version row, never cached)
+            return index, ids
+    return index, ids  # the index keeps changing under us: the matches are at most a moment old
+
+
+def _selection(
+    index: fi.FacetIndex, base: np.ndarray, applied: dict[str, list[str]], network_slug: str | None,
+    masks: dict[tuple[str, tuple[str, ...]], np.ndarray],
+) -> np.ndarray:
+    wanted = _conditions(applied, network_slug)
+    if wanted is None:
+        return np.zeros(index.size, dtype=bool)
+    selection = base
+    for name, values in wanted.items():
+        key = (name, tuple(values))
+        if key not in masks:
+            masks[key] = index.field_mask(name, values)
+        selection = selection & masks[key]
+    return selection
+
+
+def _facets(
+    kind: str, index: fi.FacetIndex, base: np.ndarray, filters: dict[str, list[str]], network_slug: str | None,
+    selected: np.ndarray, masks: dict[tuple[str, tuple[str, ...]], np.ndarray],
+) -> dict[str, list[FacetCount]]:
+    """Disjunctive counts: a field's counts apply every filter except that field's own."""
+    result: dict[str, list[FacetCount]] = {}
+    for name in FACET_FIELDS[kind]:
+        if name in filters:
+            applied = {other: values for other, values in filters.items() if other != name}
+            selection = _selection(index, base, applied, network_slug, masks)
+        else:
+            selection = selected
+        counts = {
+            value: FacetCount(value=value, label=label, count=count, selected=value in filters.get(name, ()))
+            for value, label, count in index.counts(name, selection)
+        }
+        for value in filters.get(name, ()):  # a chosen value stays visible (to un-choose) even at zero
+            counts.setdefault(value, FacetCount(value=value, label=_label(name, value), count=0, selected=True))
+        order = FACET_ORDER.get(name)
+        if order is not None:
+            result[name] = sorted(counts.values(), key=lambda c: (order.get(c.value, 999), c.label))
+        else:
+            result[name] = sorted(counts.values(), key=lambda c: (-c.count, c.label.casefold()))
+    return result
+
+
+def _browse_hits(index: fi.FacetIndex, selected: np.ndarray, limit: int, offset: int) -> list[SearchHit]:
+    ids = [int(i) for i in index.ids_in_order(selected)[offset:offset + limit]]
+    if not ids:
+        return []
+    body = "left(d.body, 240)" if _vendor() == "postgresql" else "substr(d.body, 1, 240)"
+    rows = _rows(
+        f"SELECT d.id, d.kind, d.object_id, d.title, d.url, {body}, 0 FROM {DOC} d"
+        f" WHERE d.id IN ({', '.join(['%s'] * len(ids))})",
+        ids,
+    )
+    by_id = {row[0]: row for row in rows}
+    return [_hit(by_id[i]) for i in ids if i in by_id]
+
+
+def _candidates(index: fi.FacetIndex, selected: np.ndarray) -> np.ndarray:
+    """The matches to rank, ascending: all of them for a selective query, else the newest CANDIDATES (by id)."""
+    ids = np.sort(index.ids_in_order(selected))
+    return ids[-CANDIDATES:]
+
+
+def _hits_sqlite(
+    fts: str, matched: np.ndarray, candidates: np.ndarray, limit: int, offset: int
+) -> list[SearchHit]:
+    # FTS5 walks a rowid range cheaply. When the range holds other matches too (filtered out, or another
+    # kind's), a JSON list keeps only the candidates, and ordering by `+rank` (not something FTS5 can sort
+    # itself) makes SQLite compute bm25 for the candidates alone. Snippets are made only for the page.
+    low, high = int(candidates[0]), int(candidates[-1])
+    in_range = int(np.count_nonzero((matched >= low) & (matched <= high)))
+    only = ""
+    params: list[Any] = [fts, low, high]
+    if in_range != len(candidates):
+        only = " AND +search_fts.rowid IN (SELECT value FROM json_each(%s))"
+        params.append(json.dumps(candidates.tolist()))
+    rows = _rows(
+        f"WITH top AS MATERIALIZED ("
         f" SELECT search_fts.rowid AS id, search_fts.rank AS rank FROM search_fts"
-        f" JOIN {DOC} d ON d.id = search_fts.rowid"
-        f" WHERE search_fts MATCH %s AND search_fts.rowid >= (SELECT low FROM bound) AND d.kind = %s{where}"
-        f" ORDER BY search_fts.rank LIMIT %s OFFSET %s)"
+        f" WHERE search_fts MATCH %s AND search_fts.rowid BETWEEN %s AND %s{only}"
+        f" ORDER BY +search_fts.rank, search_fts.rowid DESC LIMIT %s OFFSET %s)"
         f" SELECT d.id, d.kind, d.object_id, d.title, d.url,"
         f" snippet(search_fts, 1, %s, %s, '…', {SNIPPET_TOKENS}), top.rank"
-        f" FROM top JOIN search_fts ON search_fts.rowid = top.id JOIN {DOC} d ON d.id = top.id"
-        f" WHERE search_fts MATCH %s ORDER BY top.rank",
-        [fts, kind, *params, fts, kind, *params, limit, offset, q.MARK_START, q.MARK_END, fts],
+        f" FROM top CROSS JOIN search_fts CROSS JOIN {DOC} d"  # CROSS JOIN: look up each hit, never scan all
+        f" WHERE search_fts.rowid = top.id AND d.id = top.id AND search_fts MATCH %s ORDER BY top.rank, top.id DESC",
+        [*params, limit, offset, q.MARK_START, q.MARK_END, fts],
     )
     return [_hit(row, rank=-float(row[6])) for row in rows]
 
@@ -218,23 +350,14 @@ HEADLINE_OPTIONS = (
 )
 
 
-def _hits_postgres(kind: str, tsq: str, where: str, params: list[Any], limit: int, offset: int) -> list[SearchHit]:
-    if not tsq:
-        rows = _rows(
-            f"SELECT d.id, d.kind, d.object_id, d.title, d.url, left(d.body, 240), 0"
-            f" FROM {DOC} d WHERE d.kind = %s{where} ORDER BY d.published_at DESC, d.id DESC LIMIT %s OFFSET %s",
-            [kind, *params, limit, offset],
-        )
-        return [_hit(row) for row in rows]
+def _hits_postgres(tsq: str, candidates: np.ndarray, limit: int, offset: int) -> list[SearchHit]:
     rows = _rows(
         f"WITH query AS (SELECT to_tsquery('english', %s) AS tsq),"
-        f" candidates AS MATERIALIZED (SELECT d.id, d.search_vector FROM {DOC} d, query"
-        f"  WHERE d.kind = %s AND d.search_vector @@ query.tsq{where} LIMIT {CANDIDATES}),"
-        f" top AS (SELECT candidates.id, ts_rank_cd(candidates.search_vector, query.tsq) AS rank"
-        f"  FROM candidates, query ORDER BY rank DESC, candidates.id LIMIT %s OFFSET %s)"
+        f" top AS (SELECT d.id, ts_rank_cd(d.search_vector, query.tsq) AS rank FROM {DOC} d, query"
+        f"  WHERE d.id = ANY(%s) ORDER BY rank DESC, d.id DESC LIMIT %s OFFSET %s)"
         f" SELECT d.id, d.kind, d.object_id, d.title, d.url, ts_headline('english', d.body, query.tsq, %s), top.rank"
-        f" FROM top JOIN {DOC} d ON d.id = top.id, query ORDER BY top.rank DESC, d.id",
-        [tsq, kind, *params, limit, offset, HEADLINE_OPTIONS],
+        f" FROM top JOIN {DOC} d ON d.id = top.id, query ORDER BY top.rank DESC, d.id DESC",
+        [tsq, candidates.tolist(), limit, offset, HEADLINE_OPTIONS],
     )
     return [_hit(row) for row in rows]
 
@@ -247,7 +370,7 @@ def _has_trigram(alias: str = "default") -> bool:
 
 
 def _fuzzy_postgres(
-    kind: str, text: str, where: str, params: list[Any], limit: int
+    kind: str, text: str, filters: dict[str, list[str]], network_slug: str | None, limit: int
 ) -> tuple[list[SearchHit], list[int]]:
     """Near matches on the title (a typo such as 'diabetis'), by trigram word similarity."""
     if not _has_trigram():
@@ -255,6 +378,7 @@ def _fuzzy_postgres(
     text = " ".join(q.parse(text).words)
     if not text:
         return [], []
+    where, params = _filter_sql(filters, network_slug)
     rows = _rows(
         f"SELECT d.id, d.kind, d.object_id, d.title, d.url, left(d.body, 240), word_similarity(%s, d.title)"
         f" FROM {DOC} d WHERE d.kind = %s AND %s <%% d.title{where}"
@@ -262,60 +386,6 @@ def _fuzzy_postgres(
         [text, kind, text, *params, text, limit],
     )
     return [_hit(row) for row in rows], [row[0] for row in rows]
-
-
-def _count(kind: str, match: str, match_params: list[Any], where: str, params: list[Any]) -> int:
-    rows = _rows(f"SELECT count(*) FROM {DOC} d WHERE d.kind = %s{match}{where}",
-                 [kind, *match_params, *params])
-    return int(rows[0][0])
-
-
-def _facets(
-    kind: str, match: str, match_params: list[Any], filters: dict[str, list[str]], network_slug: str | None
-) -> dict[str, list[FacetCount]]:
-    """Counts for every facet field in one SQL statement (one branch per filtered field, one for the rest)."""
-    fields = FACET_FIELDS[kind]
-    branches: list[str] = []
-    params: list[Any] = []
-    unfiltered = [name for name in fields if name not in filters]
-    groups = [(unfiltered, filters)] if unfiltered else []
-    groups += [([name], {k: v for k, v in filters.items() if k != name}) for name in fields if name in filters]
-    for names, applied in groups:
-        where, where_params = _filter_sql(kind, applied, network_slug, probe=bool(match))
-        placeholders = ", ".join(["%s"] * len(names))
-        if match:  # few documents: walk them and their facets (CROSS JOIN keeps SQLite to that order)
-            join = "CROSS JOIN" if connection.vendor == "sqlite" else "JOIN"
-            branches.append(
-                f"SELECT f.field, f.value, max(f.label), count(*) FROM {DOC} d {join} {FACET} f"
-                f" ON f.document_id = d.id WHERE d.kind = %s{match}{where} AND f.field IN ({placeholders})"
-                f" GROUP BY f.field, f.value"
-            )
-            params += [kind, *match_params, *where_params, *names]
-        else:
-            branches.append(
-                f"SELECT f.field, f.value, max(f.label), count(*) FROM {FACET} f"
-                f" WHERE f.kind = %s AND f.field IN ({placeholders}) AND f.document_id IN ("
-                f"SELECT d.id FROM {DOC} d WHERE d.kind = %s{where})"
-                f" GROUP BY f.field, f.value"
-            )
-            params += [kind, *names, kind, *where_params]
-    rows = _rows(" UNION ALL ".join(branches), params)
-    found: dict[str, dict[str, FacetCount]] = {name: {} for name in fields}
-    for name, value, label, count in rows:
-        found[name][value] = FacetCount(
-            value=value, label=label, count=int(count), selected=value in filters.get(name, ())
-        )
-    result: dict[str, list[FacetCount]] = {}
-    for name in fields:
-        counts = found[name]
-        for value in filters.get(name, ()):  # a chosen value stays visible (to un-choose) even at zero
-            counts.setdefault(value, FacetCount(value=value, label=_label(name, value), count=0, selected=True))
-        order = FACET_ORDER.get(name)
-        if order is not None:
-            result[name] = sorted(counts.values(), key=lambda c: (order.get(c.value, 999), c.label))
-        else:
-            result[name] = sorted(counts.values(), key=lambda c: (-c.count, c.label.casefold()))
-    return result
 
 
 def _label(name: str, value: str) -> str:
@@ -338,8 +408,8 @@ def search(
     per_page: int = 20,
     prefix_last: bool = False,
 ) -> SearchResults:
-    """Search one kind of document. An empty query browses, newest first. Three SQL queries at most
-    (four when a PostgreSQL typo fallback runs)."""
+    """Search one kind of document. An empty query browses, newest first. Two SQL queries (three after any
+    write to the index, which rebuilds this process's facet index; four for a PostgreSQL typo fallback)."""
     kind = _kind(kind)
     vendor = _vendor()
     per_page = max(1, min(int(per_page), MAX_PER_PAGE))
@@ -348,25 +418,31 @@ def search(
     filters = clean_filters(kind, filters)
     parsed = q.parse(query, prefix_last=prefix_last)
     expression = _expression(vendor, parsed)
-    where, params = _filter_sql(kind, filters, network_slug, probe=bool(expression))
-    match, match_params = _match_sql(vendor, expression)
 
-    if offset >= CANDIDATES and expression:
-        hits: list[SearchHit] = []
-    elif vendor == "postgresql":
-        hits = _hits_postgres(kind, expression, where, params, per_page, offset)
-    else:
-        hits = _hits_sqlite(kind, expression, where, params, per_page, offset)
-    complete = len(hits) < per_page and (hits or offset == 0) and offset + per_page <= CANDIDATES
-    total = offset + len(hits) if complete else _count(kind, match, match_params, where, params)
+    index, matched = _matches(kind, vendor, expression)
+    base = index.everything() if matched is None else index.mask_of(matched)
+    masks: dict[tuple[str, tuple[str, ...]], np.ndarray] = {}
+    selected = _selection(index, base, filters, network_slug, masks)
+    total = int(np.count_nonzero(selected))
+
+    hits: list[SearchHit] = []
+    if matched is None:
+        hits = _browse_hits(index, selected, per_page, offset)
+    elif total and offset < CANDIDATES:
+        candidates = _candidates(index, selected)
+        if vendor == "postgresql":
+            hits = _hits_postgres(expression, candidates, per_page, offset)
+        else:
+            hits = _hits_sqlite(expression, matched, candidates, per_page, offset)
     fuzzy = False
     if total == 0 and expression and vendor == "postgresql" and page == 1:
-        hits, ids = _fuzzy_postgres(kind, query, where, params, per_page)
+        hits, ids = _fuzzy_postgres(kind, query, filters, network_slug, per_page)
         fuzzy = bool(hits)
         total = len(hits)
         if fuzzy:  # facets describe the near matches shown
-            match, match_params = f" AND d.id IN ({', '.join(['%s'] * len(ids))})", ids
-    facets = _facets(kind, match, match_params, filters, network_slug)
+            base = index.mask_of(np.array(ids, dtype=np.int64))
+            selected = _selection(index, base, filters, network_slug, masks)
+    facets = _facets(kind, index, base, filters, network_slug, selected, masks)
     return SearchResults(
         hits=hits, total=total, facets=facets, page=page, per_page=per_page, query=query, kind=kind, fuzzy=fuzzy,
         filters=filters,
