@@ -14,12 +14,20 @@ def _navigation(request: HttpRequest) -> list[dict[str, Any]]:
     network_slug = match.kwargs.get("network_slug") if match else None
     path = request.path
     if network_slug:
+        kwargs = {"network_slug": network_slug}
         items = [
-            ("What we do", reverse("networks:detail", kwargs={"network_slug": network_slug})),
-            ("Record", reverse("record:network", kwargs={"network_slug": network_slug})),
+            ("What we do", reverse("networks:detail", kwargs=kwargs)),
+            ("Atlas", reverse("atlas:network", kwargs=kwargs)),
+            ("Needs", reverse("challenges:list", kwargs=kwargs)),
+            ("Record", reverse("record:network", kwargs=kwargs)),
         ]
     else:
-        items = [("Networks", reverse("core:home")), ("Record", reverse("record:list"))]
+        items = [
+            ("Networks", reverse("core:home")),
+            ("Atlas", reverse("atlas:search")),
+            ("Search", reverse("search:search")),
+            ("Record", reverse("record:list")),
+        ]
     nav = []
     for label, href in items:
         current = path == href or (href != "/" and path.startswith(href) and label != "What we do")

@@ -1,0 +1,38 @@
+"""Plain-English names for public-record action codes. Codes stay the stable, machine-readable key."""
+
+from __future__ import annotations
+
+ACTION_LABELS: dict[str, str] = {
+    "atlas.case_study.published": "Case study published",
+    "atlas.case_study.submitted": "Case study submitted for review",
+    "atlas.collection.created": "Collection created",
+    "atlas.collection.item_added": "Innovation added to a collection",
+    "atlas.evidence.added": "Evidence added to an innovation",
+    "atlas.innovation.published": "Innovation published to the Atlas",
+    "atlas.innovation.stage_changed": "Innovation moved to a new stage",
+    "atlas.innovation.submitted": "Innovation submitted for review",
+    "challenges.challenge.raised": "Need raised",
+    "challenges.challenge.responded": "Facilitator responded to a need",
+    "challenges.challenge.status_changed": "Need's status changed",
+    "challenges.challenge.support_withdrawn": "Support for a need withdrawn",
+    "challenges.challenge.supported": "Need supported",
+    "exchange.interest.expressed": "Innovator offered an innovation for a need",
+    "exchange.introduction.advanced": "Introduction moved on",
+    "exchange.introduction.proposed": "Introduction proposed",
+    "networks.constituency.changed": "Partner group changed",
+    "networks.constituency.created": "Partner group added",
+    "networks.constituency.updated": "Partner group changed",
+    "people.declaration.made": "Declaration of interest made",
+    "people.membership.joined": "Member joined",
+    "people.membership.left": "Member left",
+    "people.membership.rejected": "Member's group could not be confirmed",
+    "people.membership.role_changed": "Member's role changed",
+    "people.membership.verified": "Member's group confirmed",
+    "people.organisation.created": "Organisation added",
+    "people.person.erased": "Account deleted and personal data erased",
+}
+
+
+def action_label(code: str) -> str:
+    """The plain name for an action code; unknown codes are shown as they are."""
+    return ACTION_LABELS.get(code, code)
