@@ -277,15 +277,17 @@ def _facets(
 ) -> dict[str, list[FacetCount]]:
     """Disjunctive counts: a field's counts apply every filter except that field's own."""
     result: dict[str, list[FacetCount]] = {}
+    packed_selected = np.packbits(selected)
     for name in FACET_FIELDS[kind]:
         if name in filters:
             applied = {other: values for other, values in filters.items() if other != name}
             selection = _selection(index, base, applied, network_slug, masks)
+            packed = np.packbits(selection)
         else:
-            selection = selected
+            selection, packed = selected, packed_selected
         counts = {
             value: FacetCount(value=value, label=label, count=count, selected=value in filters.get(name, ()))
-            for value, label, count in index.counts(name, selection)
+            for value, label, count in index.counts(name, selection, packed)
         }
         for value in filters.get(name, ()):  # a chosen value stays visible (to un-choose) even at zero
             counts.setdefault(value, FacetCount(value=value, label=_label(name, value), count=0, selected=True))
@@ -313,8 +315,10 @@ def _browse_hits(index: fi.FacetIndex, selected: np.ndarray, limit: int, offset:
 
 def _candidates(index: fi.FacetIndex, selected: np.ndarray) -> np.ndarray:
     """The matches to rank, ascending: all of them for a selective query, else the newest CANDIDATES (by id)."""
-    ids = np.sort(index.ids_in_order(selected))
-    return ids[-CANDIDATES:]
+    ids = index.ids_in_order(selected)
+    if len(ids) > CANDIDATES:
+        ids = np.partition(ids, len(ids) - CANDIDATES)[-CANDIDATES:]
+    return np.sort(ids)
 
 
 def _hits_sqlite(

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from innovatorium.atlas.models import CaseStudy, PublicationStatus, TaxonomyTerm
 from innovatorium.atlas.services import innovation_set_stage
 from innovatorium.challenges.models import Challenge
-from innovatorium.search.models import SearchDocument
+from innovatorium.search.models import SearchDocument, SearchIndexVersion
 from innovatorium.search.selectors import search, suggest
 from innovatorium.search.services import index_case_study, index_challenge, index_innovation, remove_document
 
@@ -214,3 +214,45 @@ def test_no_input_ever_makes_the_database_raise(network, publish_innovation, tex
         publish_innovation(network, "Anything", "Some words to match against.")
     search(kind="innovation", query=text, prefix_last=prefix_last)
     suggest(kind="innovation", prefix=text)
+
+
+def test_facet_counts_follow_a_write_made_after_the_previous_search(network, publish_innovation):
+    publish_innovation(network, "A", "Frailty service", stage="idea")
+    assert [(f.value, f.count) for f in search(kind="innovation", query="frailty").facets["stage"]] == [("idea", 1)]
+    publish_innovation(network, "B", "Frailty pathway", stage="pilot")
+    found = search(kind="innovation", query="frailty")
+    assert [(f.value, f.count) for f in found.facets["stage"]] == [("idea", 1), ("pilot", 1)]
+    assert found.total == 2
+
+
+def test_every_write_to_the_index_changes_the_version_token(network, publish_innovation):
+    def token():
+        return SearchIndexVersion.objects.get(pk=1).token
+
+    before = token()
+    innovation = publish_innovation(network, "Tokened", "Sepsis")
+    after_insert = token()
+    innovation_set_stage(innovation=innovation, actor=None, stage="adoption")
+    after_update = token()
+    remove_document(kind="innovation", object_id=innovation.pk)
+    assert len({before, after_insert, after_update, token()}) == 4
+
+
+def test_counts_seen_inside_a_rolled_back_write_never_outlive_it(network, publish_innovation):
+    publish_innovation(network, "Kept", "Stroke care", stage="idea")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        publish_innovation(network, "Gone", "Stroke care", stage="spread")
+        assert search(kind="innovation", query="stroke").total == 2
+        raise RuntimeError
+    found = search(kind="innovation", query="stroke")
+    assert found.total == 1 and [(f.value, f.count) for f in found.facets["stage"]] == [("idea", 1)]
+
+
+def test_a_repeated_search_costs_two_queries(network, publish_innovation, django_assert_max_num_queries):
+    for n in range(3):
+        publish_innovation(network, f"Renal {n}", "Renal care", care_settings=["acute"])
+    search(kind="innovation", query="renal")
+    with django_assert_max_num_queries(2):
+        assert search(kind="innovation", query="renal", filters={"care_setting": ["acute"]}).total == 3
+    with django_assert_max_num_queries(2):
+        assert search(kind="innovation", filters={"care_setting": ["acute"]}).total == 3
