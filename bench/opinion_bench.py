@@ -4,7 +4,8 @@ Two shapes, each run in a fresh child process so its peak resident memory is its
 
 (a) 100,000 participants × 1,000 statements, 5 % of cells voted (5,000,000 votes);
 (b) the shape of the largest public Pol.is conversation: 33,422 participants × 783 statements, 2.0M votes
-    (Pol.is's own Python port takes 520 s on 16 cores for it).
+    (Pol.is's own Python port takes 520 s on 16 cores for it);
+(a') shape (a) with uniformly random votes: no structure, so the PCA runs to its iteration cap (worst case).
 
 The votes are synthetic but not uniform noise: participants belong to one of three latent camps with
 statement-wise leanings, vote with noise, pass 15 % of the time, and have heavy-tailed activity (so, as in a
@@ -38,15 +39,18 @@ from innovatorium.opinion import analyse  # noqa: E402
 from innovatorium.opinion.matrix import build_vote_matrix  # noqa: E402
 
 SHAPES = {
-    "a: 100k x 1k, 5%": (100_000, 1_000, 5_000_000),
-    "b: Pol.is largest": (33_422, 783, 2_000_000),
+    "a: 100k x 1k, 5%": (100_000, 1_000, 5_000_000, True),
+    "b: Pol.is largest": (33_422, 783, 2_000_000, True),
+    "a': 100k x 1k, 5%, pure noise": (100_000, 1_000, 5_000_000, False),
 }
-TARGET_S = {"a: 100k x 1k, 5%": 10.0, "b: Pol.is largest": 5.0}
+TARGET_S = {"a: 100k x 1k, 5%": 10.0, "b: Pol.is largest": 5.0, "a': 100k x 1k, 5%, pure noise": 10.0}
 CONSTITUENCIES = ["patients & public", "clinicians", "industry", "academia", "commissioners"]
 
 
-def synthetic_votes(n: int, m: int, n_votes: int, seed: int = 7) -> tuple[np.ndarray, np.ndarray, np.ndarray, list]:
-    """Camp-structured, heavy-tailed, shuffled votes with ~3 % re-votes (the last one counts)."""
+def synthetic_votes(
+    n: int, m: int, n_votes: int, structured: bool = True, seed: int = 7
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list]:
+    """Camp-structured (or, unstructured, uniformly random) heavy-tailed, shuffled votes with ~3 % re-votes."""
     rng = np.random.default_rng(seed)
     activity = rng.lognormal(0.0, 1.0, n)
     activity /= activity.sum()
@@ -64,6 +68,8 @@ def synthetic_votes(n: int, m: int, n_votes: int, seed: int = 7) -> tuple[np.nda
     score = leaning[camp[p], s] + rng.normal(0.0, 1.0, p.size)
     v = np.where(score > 0, 1, -1).astype(np.int8)
     v[rng.random(p.size) < 0.15] = 0
+    if not structured:  # the worst case for the PCA's stopping rule: no axis stands out
+        v = rng.integers(-1, 2, p.size).astype(np.int8)
     revotes = rng.integers(0, p.size, p.size // 30)
     p = np.concatenate([p, p[revotes]])
     s = np.concatenate([s, s[revotes]])
@@ -72,9 +78,9 @@ def synthetic_votes(n: int, m: int, n_votes: int, seed: int = 7) -> tuple[np.nda
     return p, s, v, labels
 
 
-def run_shape(args: tuple[str, int, int, int, int]) -> dict:
-    name, n, m, n_votes, repeat = args
-    p, s, v, labels = synthetic_votes(n, m, n_votes)
+def run_shape(args: tuple[str, int, int, int, bool, int]) -> dict:
+    name, n, m, n_votes, structured, repeat = args
+    p, s, v, labels = synthetic_votes(n, m, n_votes, structured)
     baseline, total, traced = [], [], []
     result = None
     for _ in range(repeat):
@@ -115,9 +121,9 @@ def main() -> None:
     scale = 10 if args.quick else 1
     ctx = mp.get_context("spawn")
     print(f"opinion analysis bench ({'quick, 1/10 size' if args.quick else 'full size'}, {args.repeat} runs each)")
-    for name, (n, m, votes) in SHAPES.items():
+    for name, (n, m, votes, structured) in SHAPES.items():
         with ctx.Pool(1) as pool:
-            r = pool.apply(run_shape, ((name, n // scale, m, votes // scale, args.repeat),))
+            r = pool.apply(run_shape, ((name, n // scale, m, votes // scale, structured, args.repeat),))
         med, best = statistics.median(r["total"]), min(r["total"])
         base = statistics.median(r["baseline"])
         target = TARGET_S[name]
