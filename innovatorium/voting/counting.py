@@ -880,6 +880,85 @@ def ballot_set_hash(election: Election, ballots: Iterable[Ballot]) -> str:
     return digest.hexdigest()
 
 
+EXPORT_FORMAT = "innovatorium-ballots/1"
+CSV_COLUMNS = ("round_id", "method", "seats", "options", "receipt", "constituency", "marks")
+
+
+def _json_marks(election: Election, ballot: Ballot) -> list[str] | dict[str, int]:
+    if election.method is Method.SCORE:
+        return dict(ballot.marks)
+    return sorted(ballot.marks) if election.method is Method.APPROVAL else list(ballot.marks)
+
+
+def export_ballots(election: Election, ballots: Sequence[Ballot], fmt: str = "json") -> str:
+    """The published, anonymised ballot list (format described in ``tools/recount.py``), sorted by receipt."""
+    ordered = sorted(ballots, key=lambda b: (b.receipt, canonical_marks(election, b)))
+    if fmt == "json":
+        data = {
+            "format": EXPORT_FORMAT,
+            "round_id": election.round_id,
+            "method": str(election.method),
+            "seats": election.seats,
+            "options": list(election.options),
+            "ballot_set_hash": ballot_set_hash(election, ballots),
+            "ballots": [
+                {"receipt": b.receipt, "constituency": constituency_of(b), "marks": _json_marks(election, b)}
+                for b in ordered
+            ],
+        }
+        return json.dumps(data, indent=1, sort_keys=True) + "\n"
+    if fmt != "csv":
+        raise ValueError(f"unknown export format {fmt!r}")
+    import csv
+    import io
+
+    for option in election.options:
+        if any(ch in option for ch in "|>="):
+            raise ValueError(f"option id {option!r} cannot be written to CSV (contains | > or =)")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    head = [election.round_id, str(election.method), election.seats, "|".join(election.options)]
+    for b in ordered:
+        writer.writerow([*head, b.receipt, constituency_of(b), canonical_marks(election, b)])
+    return out.getvalue()
+
+
+def load_export(text: str) -> tuple[Election, list[Ballot], str | None]:
+    """Read a JSON or CSV ballot export: (election, ballots, the ballot-set hash it declares or None)."""
+    stripped = text.lstrip()
+    if stripped.startswith("{"):
+        data = json.loads(text)
+        if data.get("format") != EXPORT_FORMAT:
+            raise ValueError(f"not an {EXPORT_FORMAT} export")
+        election = Election(data["round_id"], Method(data["method"]), tuple(data["options"]), int(data["seats"]))
+        ballots = []
+        for n, row in enumerate(data["ballots"]):
+            marks = row["marks"]
+            if not isinstance(marks, (list, dict)):
+                raise ValueError(f"ballot {n}: marks must be a list (ranked, approval) or an object (score)")
+            ballots.append(
+                Ballot(tuple(marks) if isinstance(marks, list) else marks, row["constituency"], row["receipt"])
+            )
+        return election, ballots, data.get("ballot_set_hash")
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows or tuple(rows[0]) != CSV_COLUMNS:
+        raise ValueError(f"CSV export must start with the header {','.join(CSV_COLUMNS)}")
+    if len(rows) < 2:
+        raise ValueError("a CSV export with no ballots cannot name its round; use the JSON export")
+    head = rows[1][:4]
+    election = Election(head[0], Method(head[1]), tuple(head[3].split("|")), int(head[2]))
+    ballots = []
+    for line, row in enumerate(rows[1:], start=2):
+        if row[:4] != head:
+            raise ValueError(f"CSV line {line}: round columns differ from line 2")
+        ballots.append(Ballot(parse_marks(election, row[6]), row[5], row[4]))
+    return election, ballots, None
+
+
 # --------------------------------------------------------------------------------------------------------------
 # An accumulator for a round that is open: cast, change, withdraw, close.
 
