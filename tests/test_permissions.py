@@ -143,6 +143,13 @@ MATRIX = [
     Row("people:leave_membership", "post", lambda w: {"membership_id": w.patient_membership.pk},
         (LOGIN, ELSEWHERE, 404, 404, 404)),
     Row("people:facilitate", "get", _none, (LOGIN, 403, 403, 200, 200)),
+    Row("people:declarations", "get", _net, EVERYONE),
+    # Only counted members of this network may declare; the other network's admin is not one.
+    Row("people:declare", "get", _net, (LOGIN, 200, 200, 200, 403)),
+    Row("people:members", "get", _net, STAFF_HERE),
+    # Roles are changed by the network's admins only: a facilitator may not make themselves admin.
+    Row("people:change_role", "post", lambda w: {**_net(w), "membership_id": w.patient_membership.pk},
+        (LOGIN, 403, 403, 403, 403), data={"role": "admin"}),
     Row("people:verification_queue", "get", _net, STAFF_HERE),
     Row("people:verify_membership", "get", lambda w: {**_net(w), "membership_id": w.pending_membership.pk},
         (LOGIN, 403, 403, 405, 403)),

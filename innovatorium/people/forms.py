@@ -8,7 +8,7 @@ from allauth.mfa.totp import forms as totp_forms
 from django import forms
 
 from innovatorium.core.forms import NHSFormMixin
-from innovatorium.people.models import InterestType
+from innovatorium.people.models import InterestType, Role
 
 
 class ProfileForm(NHSFormMixin, forms.Form):
@@ -170,3 +170,7 @@ class ActivateTOTPForm(totp_forms.ActivateTOTPForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _word(self, {"code": (None, CODE_REQUIRED)})
+
+
+class RoleForm(NHSFormMixin, forms.Form):
+    role = forms.ChoiceField(choices=Role.choices, label="Role")

@@ -8,7 +8,7 @@ from django.core import serializers
 from django.db.models import QuerySet
 
 from innovatorium.networks.models import Network
-from innovatorium.people.models import Membership, Person, Verification
+from innovatorium.people.models import DeclarationOfInterest, Membership, Person, Verification
 from innovatorium.record.models import RecordEntry
 
 
@@ -114,3 +114,17 @@ def _linked_records(person: Person) -> dict[str, list[dict[str, Any]]]:
                 {"id": row["pk"], **row["fields"]} for row in serialised
             )
     return linked
+
+
+def network_declarations(*, network: Network) -> QuerySet[DeclarationOfInterest]:
+    """Current and past declarations of interest in a network, newest first (public)."""
+    return network.declarations.select_related("person").order_by("ended_at", "-declared_at")
+
+
+def network_members(*, network: Network) -> QuerySet[Membership]:
+    """Every member of a network with their group and role, for its facilitators."""
+    return (
+        Membership.objects.filter(network=network)
+        .select_related("person", "constituency", "organisation")
+        .order_by("constituency__position", "person__display_name", "pk")
+    )

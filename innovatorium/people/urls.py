@@ -9,6 +9,10 @@ urlpatterns = [
     path("me/delete/", views.delete_account, name="delete_account"),
     path("me/memberships/<int:membership_id>/leave/", views.leave_membership, name="leave_membership"),
     path("facilitate/", views.facilitate, name="facilitate"),
+    path("<slug:network_slug>/declarations/", views.declarations, name="declarations"),
+    path("<slug:network_slug>/declarations/new/", views.declare_interest, name="declare"),
+    path("<slug:network_slug>/facilitate/members/", views.members, name="members"),
+    path("<slug:network_slug>/facilitate/members/<int:membership_id>/role/", views.change_role, name="change_role"),
     path("<slug:network_slug>/facilitate/verifications/", views.verification_queue, name="verification_queue"),
     path(
         "<slug:network_slug>/facilitate/verifications/<int:membership_id>/",

@@ -13,11 +13,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from innovatorium.core.permissions import requires
+from innovatorium.core.permissions import public, requires
 from innovatorium.networks.models import Network
 from innovatorium.people import selectors, services
-from innovatorium.people.forms import DeleteAccountForm, ProfileForm, VerificationForm
-from innovatorium.people.models import Membership
+from innovatorium.people.forms import DeclarationForm, DeleteAccountForm, ProfileForm, RoleForm, VerificationForm
+from innovatorium.people.models import Membership, Role
 
 
 def _network(request: HttpRequest, network_slug: str, **_: object) -> Network:
@@ -141,3 +141,63 @@ def verify_membership(request: HttpRequest, network_slug: str, membership_id: in
     else:
         messages.success(request, f"Recorded your decision for {membership.person.public_name}.")
     return redirect("people:verification_queue", network_slug=network_slug)
+
+
+@public
+@require_GET
+def declarations(request: HttpRequest, network_slug: str) -> HttpResponse:
+    network = _network(request, network_slug)
+    can_declare = request.user.is_authenticated and request.user.has_perm("people.declare_interest", network)
+    return render(
+        request, "people/declarations.html",
+        {"network": network, "declarations": selectors.network_declarations(network=network),
+         "can_declare": can_declare},
+    )
+
+
+@requires("people.declare_interest", obj=_network)
+@require_http_methods(["GET", "POST"])
+def declare_interest(request: HttpRequest, network_slug: str) -> HttpResponse:
+    network = _network(request, network_slug)
+    form = DeclarationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.declaration_add(person=request.user.person, network=network, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, "Your declaration of interest is published.")
+            return redirect("people:declarations", network_slug=network.slug)
+    return render(request, "people/declare.html", {"network": network, "form": form})
+
+
+@requires("networks.facilitate_network", obj=_network)
+@require_GET
+def members(request: HttpRequest, network_slug: str) -> HttpResponse:
+    network = _network(request, network_slug)
+    return render(
+        request, "people/members.html",
+        {"network": network, "members": selectors.network_members(network=network),
+         "can_change_roles": request.user.has_perm("people.change_role", network), "roles": Role.choices},
+    )
+
+
+@requires("people.change_role", obj=_membership_in_network)
+@require_POST
+def change_role(request: HttpRequest, network_slug: str, membership_id: int) -> HttpResponse:
+    membership = _membership_in_network(request, network_slug, membership_id)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a role from the list.")
+    else:
+        try:
+            services.membership_set_role(membership=membership, actor=request.user.person,
+                                         role=form.cleaned_data["role"])
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(
+                request, f"{membership.person.public_name} is now {membership.get_role_display().lower()}."
+            )
+    return redirect("people:members", network_slug=network_slug)
