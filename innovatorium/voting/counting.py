@@ -55,9 +55,9 @@ Constituencies
 * **constituency-balanced**: every ballot in constituency c is worth T / n_c (N ballots, C constituencies with
   ballots, n_c ballots in c, T about N / C votes; see ``balanced_weights`` for the exact integer rule), so each
   constituency carries the same total however many of its members voted. For approval, score and Borda that is
-  each constituency's tally
-  normalised to its size; for IRV and STV the same weights are the ballots' starting values and transfers work on
-  them as usual. Ballots with no declared constituency form their own constituency ``"undeclared"``.
+  each constituency's tally normalised to its size; for IRV and STV the same weights are the ballots' starting
+  values and transfers work on them as usual. Ballots with no declared constituency form their own constituency
+  ``"undeclared"``.
 * ``disagreements(raw, balanced)`` lists where two results differ (different winners, different order).
 """
 
@@ -372,8 +372,8 @@ class _NpEngine:
     """numpy: one row per ballot (or group), a pointer to its current preference, vectorised transfers.
 
     The rankings array is used as given when it already ends in a -1 column (else copied once with one): -1 marks
-    "no further preference", and the continuing mask has
-    one extra slot at the end so that ``cont[-1]`` - the sentinel - reads as a stop.
+    "no further preference", and the continuing mask has one extra slot at the end so that ``cont[-1]`` - the
+    sentinel - reads as a stop.
     """
 
     def __init__(self, rankings: Any, weights: Any, counts: Any | None, k: int) -> None:
