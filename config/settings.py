@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "innovatorium.challenges",
     "innovatorium.exchange",
     "innovatorium.search",
+    "innovatorium.priorities",
+    "innovatorium.deliberation",
 ]
 
 MIDDLEWARE = [

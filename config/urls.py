@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("innovatorium.atlas.urls")),
     path("", include("innovatorium.search.urls")),
     path("", include("innovatorium.exchange.urls")),
+    path("", include("innovatorium.priorities.urls")),
+    path("", include("innovatorium.deliberation.urls")),
     # Network pages are last: /<network-slug>/ catches what the fixed paths above do not.
     path("", include("innovatorium.networks.urls")),
 ]

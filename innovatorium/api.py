@@ -14,6 +14,7 @@ from ninja.openapi.docs import render_template
 
 from innovatorium.atlas.api import router as atlas_router
 from innovatorium.challenges.api import router as challenges_router
+from innovatorium.deliberation.api import router as deliberation_router
 from innovatorium.exchange.api import router as exchange_router
 from innovatorium.networks.api import counts_router, verification_router
 from innovatorium.networks.api import router as networks_router
@@ -60,6 +61,7 @@ api.add_router("/record", record_router)
 api.add_router("/atlas", atlas_router)
 api.add_router("/challenges", challenges_router)
 api.add_router("/exchange", exchange_router)
+api.add_router("/deliberation", deliberation_router)
 
 
 @api.exception_handler(PermissionDenied)

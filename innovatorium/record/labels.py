@@ -16,6 +16,11 @@ ACTION_LABELS: dict[str, str] = {
     "challenges.challenge.status_changed": "Need's status changed",
     "challenges.challenge.support_withdrawn": "Support for a need withdrawn",
     "challenges.challenge.supported": "Need supported",
+    "deliberation.conversation.closed": "Conversation closed, with its totals",
+    "deliberation.conversation.opened": "Conversation opened",
+    "deliberation.statement.accepted": "Statement accepted in a conversation",
+    "deliberation.statement.rejected": "Statement not accepted in a conversation",
+    "deliberation.statement.seeded": "Statement added to a conversation by a facilitator",
     "exchange.interest.expressed": "Innovator offered an innovation for a need",
     "exchange.introduction.advanced": "Introduction moved on",
     "exchange.introduction.proposed": "Introduction proposed",
@@ -30,6 +35,10 @@ ACTION_LABELS: dict[str, str] = {
     "people.membership.verified": "Member's group confirmed",
     "people.organisation.created": "Organisation added",
     "people.person.erased": "Account deleted and personal data erased",
+    "priorities.round.closed": "Priority-setting round closed and counted",
+    "priorities.round.created": "Priority-setting round set up",
+    "priorities.round.opened": "Priority-setting round opened for voting",
+    "priorities.round.published": "Priorities published",
 }
 
 
