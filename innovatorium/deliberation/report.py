@@ -95,8 +95,11 @@ def report_context(snapshot: AnalysisSnapshot) -> dict[str, Any]:
 def map_description(snapshot: AnalysisSnapshot) -> str:
     result = snapshot.result
     sizes = result["clusters"]["sizes"]
-    groups = ", ".join(f"group {name} has {size} people" for name, size in zip(result["clusters"]["names"], sizes,
-                                                                               strict=True))
+    names = result["clusters"]["names"]
+    groups = ", ".join(
+        f"group {name} has {size} {'person' if size == 1 else 'people'}"
+        for name, size in zip(names, sizes, strict=True)
+    )
     return (f"Each dot is a participant who voted on at least {result['min_votes']} statements, placed so that "
             f"people who voted alike are close together. {len(result['participants'])} participants form "
             f"{result['k']} opinion groups: {groups or 'none yet'}.")
