@@ -15,9 +15,12 @@ a random top-m, m uniform in 1..K - closer to how people fill in a long ballot).
   same ballots, our plain-Python path (``tally(..., backend="python")``: validation, grouping and the count - what
   ``tools/recount.py`` runs).
 
-TODO(priorities): end to end from the database (load 1M ballots of a closed round from the priorities app's
-ballot table with ``values_list`` into the (N, K) array, count, write the result) - add it here once the
-priorities app exists; the target is <= 5 s end to end.
+With ``--db`` it also runs the count **end to end from the database**: a temporary SQLite database is migrated,
+N ballots of one closed round are bulk-inserted into the priorities app's ballot table (untimed), then timed:
+reading the packed one-byte-per-option column with one raw query into the (N, K) array
+(``priorities.selectors.ranked_array``), ``count_ranked_array`` and writing the result row - target <= 5 s. The
+full close count (raw, constituency-balanced, per constituency and the ballot-set hash over every ballot,
+``priorities.services.count_round``) is timed too, for information.
 """
 
 from __future__ import annotations
@@ -84,7 +87,13 @@ def main() -> None:
     parser.add_argument("--ref-n", type=int, default=100_000, help="ballots for the pyrankvote comparison (0: skip)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--db", action="store_true", help="also count end to end from a temporary SQLite database")
+    parser.add_argument("--db-only", action="store_true", help="only the database scenario")
     args = parser.parse_args()
+    if args.db or args.db_only:
+        database_scenario(args)
+    if args.db_only:
+        return
     k = args.options
     options = tuple(f"o{i}" for i in range(k))
     print(f"voting bench: {args.n:,} ballots, {k} options, STV {args.seats} seats, best/median of {args.repeat}")
@@ -115,6 +124,96 @@ def main() -> None:
                     f"{theirs:.2f} s -> {theirs / ours:.0f}x faster; {same}: ours {list(small.winners)}, "
                     f"pyrankvote {their_winners}; our plain-Python path {plain:.2f} s"
                 )
+
+
+KINDS = ("patients_public", "nhs", "social_care", "academia", "industry", "vcse")
+
+
+def database_scenario(args: argparse.Namespace) -> None:  # noqa: PLR0915 - one scenario, told in order
+    """1M ballots bulk-inserted into a temporary SQLite database, then counted end to end from the table."""
+    import os
+    import tempfile
+    import uuid
+
+    tmp = tempfile.mkdtemp(prefix="voting-bench-")
+    os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from innovatorium.networks.models import Network
+    from innovatorium.priorities import selectors, services
+    from innovatorium.priorities.models import Result, Round, RoundOption, RoundStatus
+
+    k = args.options
+    print(f"\n[database end to end] temporary SQLite database in {tmp}")
+    start = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    print(f"  migrated in {time.perf_counter() - start:.1f} s")
+    network = Network.objects.order_by("pk").first()
+    rankings = generate(args.n, k, args.seed, truncated=True)
+    rng = np.random.default_rng(args.seed + 1)
+    kinds = rng.choice(len(KINDS), size=args.n, p=[0.4, 0.25, 0.1, 0.08, 0.1, 0.07])
+    first_round = None
+    for method, seats in ((Method.IRV, 1), (Method.STV, args.seats)):
+        round_ = Round.objects.create(
+            network=network, slug=f"bench-{method}", title=f"Bench {method}", method=str(method), seats=seats,
+            status=RoundStatus.CLOSED, election_id=f"bench/{method}",
+        )
+        RoundOption.objects.bulk_create(
+            RoundOption(round=round_, position=i, text=f"Option {i}") for i in range(1, k + 1)
+        )
+        options = [f"option-{i}" for i in range(1, k + 1)]
+        start = time.perf_counter()
+        with transaction.atomic(), connection.cursor() as cursor:
+            if first_round is None:
+                packed = rankings.view(np.uint8)
+                rows = (
+                    (uuid.uuid4().hex, round_.pk, None, f"{i:064x}", KINDS[kinds[i]],
+                     ">".join(options[j] for j in rankings[i] if j >= 0), packed[i].tobytes())
+                    for i in range(args.n)
+                )
+                cursor.executemany(
+                    "INSERT INTO priorities_ballot (id, round_id, key, receipt, constituency_kind, marks, packed) "
+                    "VALUES (%s, %s, %s, %s, %s, %s, %s)", rows,
+                )
+                first_round = round_
+            else:  # the same ballots for the next method, copied inside the database
+                cursor.execute(
+                    "INSERT INTO priorities_ballot (id, round_id, key, receipt, constituency_kind, marks, packed) "
+                    "SELECT lower(hex(randomblob(16))), %s, NULL, receipt, constituency_kind, marks, packed "
+                    "FROM priorities_ballot WHERE round_id = %s", [round_.pk, first_round.pk],
+                )
+        print(f"  {method.upper()}: bulk-inserted {args.n:,} ballots in {time.perf_counter() - start:.1f} s "
+              "(untimed setup)")
+        election = services.election_for(round_)
+
+        def end_to_end(round_=round_, election=election):  # noqa: ANN202
+            array, _kinds = selectors.ranked_array(round_, k, with_kinds=False)
+            result = count_ranked_array(election, array)
+            Result.objects.filter(round=round_).delete()
+            Result.objects.create(round=round_, data={"raw": result.to_dict()}, ballots=result.ballots,
+                                  ballot_set_hash="")
+            return result
+
+        best, median, result = timed(end_to_end, args.repeat)
+        load, _, _ = timed(lambda round_=round_: selectors.ranked_array(round_, k, with_kinds=False), args.repeat)
+        verdict = "within" if best <= 5.0 else "OVER"
+        print(
+            f"    end to end (read + count + write result): best {best:.2f} s, median {median:.2f} s "
+            f"({verdict} the 5 s target); of which reading the table {load:.2f} s; winners {list(result.winners)}"
+        )
+        same = count_ranked_array(election, rankings).to_dict() == result.to_dict()
+        print(f"    same result as counting the generated array directly: {same}")
+        start = time.perf_counter()
+        full = services.count_round(round_)
+        print(
+            f"    full close count (raw + balanced + {len(full['by_constituency'])} constituencies + ballot-set hash): "
+            f"{time.perf_counter() - start:.1f} s (for information)"
+        )
 
 
 if __name__ == "__main__":

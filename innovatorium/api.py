@@ -18,6 +18,7 @@ from innovatorium.deliberation.api import router as deliberation_router
 from innovatorium.exchange.api import router as exchange_router
 from innovatorium.networks.api import counts_router, verification_router
 from innovatorium.networks.api import router as networks_router
+from innovatorium.priorities.api import router as priorities_router
 from innovatorium.record.api import router as record_router
 
 
@@ -61,6 +62,7 @@ api.add_router("/record", record_router)
 api.add_router("/atlas", atlas_router)
 api.add_router("/challenges", challenges_router)
 api.add_router("/exchange", exchange_router)
+api.add_router("/priorities", priorities_router)
 api.add_router("/deliberation", deliberation_router)
 
 
