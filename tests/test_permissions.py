@@ -129,6 +129,7 @@ MATRIX = [
     Row("record:verify", "get", _none, EVERYONE),
     Row("record:network", "get", _net, EVERYONE),
     Row("networks:detail", "get", _net, EVERYONE),
+    Row("networks:take_part", "get", _net, EVERYONE),
     # Members are sent back to the network page ("you are already a member"); the outsider may join.
     Row("networks:join", "get", _net, (LOGIN, ELSEWHERE, ELSEWHERE, ELSEWHERE, 200)),
     Row("networks:constituencies", "get", _net, STAFF_HERE),

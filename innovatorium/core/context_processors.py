@@ -19,7 +19,7 @@ def _navigation(request: HttpRequest) -> list[dict[str, Any]]:
             ("What we do", reverse("networks:detail", kwargs=kwargs)),
             ("Atlas", reverse("atlas:network", kwargs=kwargs)),
             ("Needs", reverse("challenges:list", kwargs=kwargs)),
-            ("Take part", reverse("deliberation:list", kwargs=kwargs)),
+            ("Take part", reverse("networks:take_part", kwargs=kwargs)),
             ("Record", reverse("record:network", kwargs=kwargs)),
         ]
     else:

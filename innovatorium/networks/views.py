@@ -135,3 +135,22 @@ def constituency_edit(request: HttpRequest, network_slug: str, constituency_slug
         request, "networks/constituency_edit.html",
         {"network": constituency.network, "constituency": constituency, "form": form},
     )
+
+
+@public
+@require_GET
+def take_part(request: HttpRequest, network_slug: str) -> HttpResponse:
+    """One place to see every way to have a say: conversations and priority-setting rounds."""
+    from innovatorium.deliberation.selectors import conversations_for_network
+    from innovatorium.priorities.selectors import rounds_for_network
+
+    network = _network(request, network_slug)
+    return render(
+        request, "networks/take_part.html",
+        {
+            "network": network,
+            "conversations": list(conversations_for_network(network=network).order_by("-pk")[:20]),
+            "rounds": list(rounds_for_network(network=network).order_by("-pk")[:20]),
+            "crumbs": [("All networks", reverse("core:home")), (network.name, network.get_absolute_url())],
+        },
+    )
