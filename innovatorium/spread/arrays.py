@@ -15,6 +15,7 @@ import numpy as np
 from .curves import Status
 
 STATUS_CODES: dict[Status, int] = {s: i for i, s in enumerate(Status)}
+DENSE_LIMIT = 200_000_000  # (innovation, unit) cells for the sort-free union (one byte each)
 ADOPTING_CODES = np.array([STATUS_CODES[Status.ADOPTED], STATUS_CODES[Status.EMBEDDED]])
 
 
@@ -25,7 +26,15 @@ def encode_status(statuses: Sequence[str]) -> np.ndarray:
 
 def _last_per_day(innov: np.ndarray, site: np.ndarray, day: np.ndarray) -> np.ndarray:
     """Row order sorted by (innovation, site, day, input order), keeping the last row of each same-day group."""
-    order = np.lexsort((np.arange(len(day)), day, site, innov))
+    if len(day) == 0:
+        return np.zeros(0, dtype=np.int64)
+    # one int64 key and a stable sort (input order breaks ties) is ~4x faster than lexsort on four keys
+    d0 = day.astype(np.int64) - int(day.min())
+    n_site, n_day = int(site.max()) + 1, int(d0.max()) + 1
+    if int(innov.max()) + 1 < np.iinfo(np.int64).max // max(n_site * n_day, 1):
+        order = np.argsort((innov.astype(np.int64) * n_site + site) * n_day + d0, kind="stable")
+    else:  # codes too large for one key
+        order = np.lexsort((np.arange(len(day)), day, site, innov))
     i, s, d = innov[order], site[order], day[order]
     last = np.ones(len(order), dtype=bool)
     last[:-1] = (i[1:] != i[:-1]) | (s[1:] != s[:-1]) | (d[1:] != d[:-1])
@@ -113,7 +122,16 @@ def equity_arrays(
     unit = site_units[idx].astype(np.int64)
     key = inn * len(unit_population) + unit
     if site_shares is None:
-        key = np.unique(key)
+        space = n_innov * len(unit_population)
+        if space <= DENSE_LIMIT:  # a one-byte mark per (innovation, unit): no sort at all
+            mark = np.zeros(space, dtype=bool)
+            mark[key] = True
+            key = np.flatnonzero(mark)
+        else:  # sort + mask, not np.unique: numpy 2.4's hash-based unique is pathologically slow on these keys
+            key = np.sort(key)
+            keep = np.ones(len(key), dtype=bool)
+            keep[1:] = key[1:] != key[:-1]
+            key = key[keep]
         share = np.ones(len(key))
     else:
         sh = site_shares[idx]
