@@ -104,7 +104,9 @@ def test_a_visitor_without_htmx_finds_innovations_by_words_and_filters(page_with
     assert sorted(result_titles(page)) == ["School nurse texting", "Telehealth by text message"]
     expect(page.locator("#atlas-hits mark").first).to_be_visible()  # the words found are highlighted
 
-    # A filter narrows the words' results; its count said how many there would be.
+    # A filter narrows the words' results; its count said how many there would be. Filters fold away, so a phone
+    # shows results first; a ticked filter's group stays open.
+    page.locator("#facet-stage summary").click()
     spreading = page.get_by_label(re.compile(r"^Spreading"))
     expect(spreading).to_have_count(1)
     spreading.check()
@@ -112,6 +114,7 @@ def test_a_visitor_without_htmx_finds_innovations_by_words_and_filters(page_with
     expect(page).to_have_url(re.compile(r"stage=spread"))
     axe_check(page)
     expect(page.locator("#result-count")).to_contain_text("1 innovation match “text”")
+    expect(page.get_by_label(re.compile(r"^Spreading"))).to_be_checked()
     assert result_titles(page) == ["School nurse texting"]
 
     page.get_by_role("link", name="School nurse texting").click()
@@ -140,9 +143,18 @@ def test_a_visitor_sees_results_change_as_they_type_and_tick_filters(page: Page)
     expect(page.locator("#result-count")).to_contain_text("2 innovations match “text”")
     expect(page).to_have_url(re.compile(r"q=text$"))
     axe_check(page)
+    page.locator("#facet-stage summary").click()
     page.get_by_label(re.compile(r"^Being piloted")).check()
     expect(page.locator("#result-count")).to_contain_text("1 innovation match “text”")
     expect(page).to_have_url(re.compile(r"stage=pilot"))
+    expect(page.get_by_label(re.compile(r"^Being piloted"))).to_be_focused()  # the swap kept their place
+    axe_check(page)
+    page.get_by_label(re.compile(r"^Being piloted")).uncheck()
+    expect(page.locator("#result-count")).to_contain_text("2 innovations match “text”")
+    expect(page.get_by_label(re.compile(r"^Being piloted"))).to_be_visible()  # unticking did not fold it away
+    axe_check(page)
+    page.get_by_label(re.compile(r"^Being piloted")).check()
+    expect(page.locator("#result-count")).to_contain_text("1 innovation match “text”")
     assert result_titles(page) == ["Telehealth by text message"]
     axe_check(page)
 
@@ -243,6 +255,10 @@ def test_a_facilitator_sees_ranked_matches_with_reasons_and_brokers_an_introduct
     introduction = Introduction.objects.get()
     assert (introduction.challenge, introduction.innovation) == (need, items["texting"])
 
+    reason = page.get_by_label("If it was declined, why?")
+    expect(reason).to_be_hidden()  # asked for only when "Declined" is chosen
+    page.get_by_label("Declined", exact=True).check()
+    expect(reason).to_be_visible()
     page.get_by_label("Introduced", exact=True).check()
     page.get_by_role("button", name="Save").click()
     expect(page.locator("#introduction-status")).to_have_text("Introduced")
