@@ -93,6 +93,7 @@ def test_a_visitor_without_htmx_finds_innovations_by_words_and_filters(page_with
     page.goto("/atlas/")
     axe_check(page)
     assert page.evaluate("() => typeof window.htmx") == "undefined"
+    expect(page.locator("main")).not_to_contain_text("{#")  # no template comment leaked onto the page
     expect(page.locator("#result-count")).to_contain_text("3 innovations")
     assert "Secret text draft" not in result_titles(page)
 
@@ -252,6 +253,7 @@ def test_a_facilitator_sees_ranked_matches_with_reasons_and_brokers_an_introduct
     expect(page).to_have_url(re.compile(r"/wessex/exchange/introductions/\d+/$"))
     axe_check(page)
     expect(page.locator("#introduction-status")).to_have_text("Proposed")
+    expect(page.locator("main")).not_to_contain_text("{%")
     introduction = Introduction.objects.get()
     assert (introduction.challenge, introduction.innovation) == (need, items["texting"])
 
