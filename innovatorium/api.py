@@ -15,10 +15,12 @@ from ninja.openapi.docs import render_template
 from innovatorium.atlas.api import router as atlas_router
 from innovatorium.challenges.api import router as challenges_router
 from innovatorium.deliberation.api import router as deliberation_router
+from innovatorium.events.api import router as events_router
 from innovatorium.exchange.api import router as exchange_router
 from innovatorium.networks.api import counts_router, verification_router
 from innovatorium.networks.api import router as networks_router
 from innovatorium.priorities.api import router as priorities_router
+from innovatorium.projects.api import router as projects_router
 from innovatorium.record.api import router as record_router
 
 
@@ -64,6 +66,8 @@ api.add_router("/challenges", challenges_router)
 api.add_router("/exchange", exchange_router)
 api.add_router("/priorities", priorities_router)
 api.add_router("/deliberation", deliberation_router)
+api.add_router("/projects", projects_router)
+api.add_router("/events", events_router)
 
 
 @api.exception_handler(PermissionDenied)

@@ -47,6 +47,7 @@ DEMO_CONTENT: list[tuple[str, str, int]] = [
     ("innovatorium.challenges", "innovatorium.challenges.demo.create_demo_challenges", 150),
     ("innovatorium.priorities", "innovatorium.priorities.demo.create_demo_round", 300),
     ("innovatorium.deliberation", "innovatorium.deliberation.demo.create_demo_conversation", 500),
+    ("innovatorium.events", "innovatorium.events.demo.create_demo_events", 80),
 ]
 
 
