@@ -67,8 +67,6 @@ INSTALLED_APPS = [
     "innovatorium.search",
     "innovatorium.priorities",
     "innovatorium.deliberation",
-    "innovatorium.projects",
-    "innovatorium.adoption",
     "innovatorium.events",
 ]
 

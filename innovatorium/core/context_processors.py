@@ -20,8 +20,6 @@ def _navigation(request: HttpRequest) -> list[dict[str, Any]]:
             ("Atlas", reverse("atlas:network", kwargs=kwargs)),
             ("Needs", reverse("challenges:list", kwargs=kwargs)),
             ("Take part", reverse("networks:take_part", kwargs=kwargs)),
-            ("Spread", reverse("adoption:network", kwargs=kwargs)),
-            ("Projects", reverse("projects:list", kwargs=kwargs)),
             ("Events", reverse("events:list", kwargs=kwargs)),
             ("Record", reverse("record:network", kwargs=kwargs)),
         ]
@@ -30,7 +28,6 @@ def _navigation(request: HttpRequest) -> list[dict[str, Any]]:
             ("Networks", reverse("core:home")),
             ("Atlas", reverse("atlas:search")),
             ("Search", reverse("search:search")),
-            ("Spread", reverse("adoption:national")),
             ("Record", reverse("record:list")),
         ]
     nav = []
