@@ -20,6 +20,7 @@ def _navigation(request: HttpRequest) -> list[dict[str, Any]]:
             ("Atlas", reverse("atlas:network", kwargs=kwargs)),
             ("Needs", reverse("challenges:list", kwargs=kwargs)),
             ("Take part", reverse("networks:take_part", kwargs=kwargs)),
+            ("Spread", reverse("adoption:network", kwargs=kwargs)),
             ("Events", reverse("events:list", kwargs=kwargs)),
             ("Record", reverse("record:network", kwargs=kwargs)),
         ]
@@ -28,6 +29,7 @@ def _navigation(request: HttpRequest) -> list[dict[str, Any]]:
             ("Networks", reverse("core:home")),
             ("Atlas", reverse("atlas:search")),
             ("Search", reverse("search:search")),
+            ("Spread", reverse("adoption:national")),
             ("Record", reverse("record:list")),
         ]
     nav = []

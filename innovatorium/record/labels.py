@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 ACTION_LABELS: dict[str, str] = {
+    "adoption.programme.created": "National adoption programme started",
+    "adoption.populations.imported": "Site populations and deprivation imported",
+    "adoption.records.imported": "Adoption records imported",
+    "adoption.sites.imported": "Sites imported from ODS",
+    "adoption.status.changed": "Adoption status recorded",
+    "adoption.verified": "Adoption figures verified",
     "atlas.case_study.published": "Case study published",
     "atlas.case_study.submitted": "Case study submitted for review",
     "atlas.collection.created": "Collection created",
