@@ -226,8 +226,15 @@ def floor_runner(database: str, call: str, text: str):
         expression = q.to_fts5(parsed, column="title" if call == "suggest" else None)
         sql = "SELECT rowid FROM search_fts WHERE search_fts MATCH %s ORDER BY rank LIMIT 20"
         params = [expression]
+    elif call == "suggest":  # the trigram-indexed title conditions alone, as suggest() uses them
+        words = [word for word in parsed.words if len(word) >= 3]
+        if not words:
+            return None
+        sql = ("SELECT id FROM search_searchdocument WHERE "  # noqa: S608 (placeholders only)
+               + " AND ".join(["title ILIKE %s"] * len(words)) + " LIMIT 20")
+        params = [f"%{word}%" for word in words]
     else:
-        expression = q.to_tsquery(parsed, weights="A" if call == "suggest" else "")
+        expression = q.to_tsquery(parsed, weights="")
         sql = ("SELECT id FROM search_searchdocument, to_tsquery('english', %s) tsq WHERE search_vector @@ tsq"
                " ORDER BY ts_rank_cd(search_vector, tsq) DESC LIMIT 20")
         params = [expression]

@@ -454,7 +454,13 @@ def search(
 
 
 def suggest(*, kind: str, prefix: str, limit: int = 8) -> list[str]:
-    """Titles for type-ahead, from three characters: every word must match, the last one as a prefix."""
+    """Titles for type-ahead, from three characters: every word must match, the last one as a prefix.
+
+    On PostgreSQL (with pg_trgm) one statement reads two bounded candidate sets: titles that start with the
+    typed text (a btree on lower(title) with text_pattern_ops) and titles with a word starting with each typed
+    word (the trigram index on the title answers the ILIKE conditions; a word-start regex rechecks them). Only
+    those few hundred candidates are ordered: titles starting with the text first, then by word similarity.
+    """
     kind = _kind(kind)
     limit = max(1, min(int(limit), 20))
     if len(prefix.strip()) < 3:
@@ -463,14 +469,17 @@ def suggest(*, kind: str, prefix: str, limit: int = 8) -> list[str]:
     if not parsed:
         return []
     if _vendor() == "postgresql":
-        rows = _rows(
-            f"WITH query AS (SELECT to_tsquery('english', %s) AS tsq),"
-            f" candidates AS MATERIALIZED (SELECT d.title, d.search_vector FROM {DOC} d, query"
-            f"  WHERE d.kind = %s AND d.search_vector @@ query.tsq LIMIT 200)"
-            f" SELECT title FROM candidates, query"
-            f" ORDER BY ts_rank(search_vector, query.tsq) DESC, length(title), title LIMIT %s",
-            [q.to_tsquery(parsed, weights="A"), kind, limit * 3],
-        )
+        if _has_trigram():
+            rows = _suggest_postgres(kind, parsed.words, limit)
+        else:
+            rows = _rows(
+                f"WITH query AS (SELECT to_tsquery('english', %s) AS tsq),"
+                f" candidates AS MATERIALIZED (SELECT d.title, d.search_vector FROM {DOC} d, query"
+                f"  WHERE d.kind = %s AND d.search_vector @@ query.tsq LIMIT 200)"
+                f" SELECT title FROM candidates, query"
+                f" ORDER BY ts_rank(search_vector, query.tsq) DESC, length(title), title LIMIT %s",
+                [q.to_tsquery(parsed, weights="A"), kind, limit * 3],
+            )
     else:
         rows = _rows(
             f"WITH candidates AS MATERIALIZED (SELECT d.title, search_fts.rank AS rank FROM search_fts"
@@ -479,3 +488,32 @@ def suggest(*, kind: str, prefix: str, limit: int = 8) -> list[str]:
             [q.to_fts5(parsed, column="title"), kind, limit * 3],
         )
     return list(dict.fromkeys(row[0] for row in rows))[:limit]
+
+
+SUGGEST_CANDIDATES = 200
+TRIGRAM = 3  # the trigram index can answer a `%word%` condition only for words of at least this length
+
+
+def _suggest_postgres(kind: str, words: list[str], limit: int) -> list[tuple[Any, ...]]:
+    # Words are runs of letters and digits (query.parse), so they carry no LIKE or regex metacharacters.
+    text = " ".join(words)
+    indexed = [word for word in words if len(word) >= TRIGRAM]
+    starts = (
+        f"SELECT d.title, 0 AS grp FROM {DOC} d WHERE d.kind = %s AND lower(d.title) LIKE %s LIMIT %s"
+    )
+    params: list[Any] = [kind, text.lower() + "%", SUGGEST_CANDIDATES]
+    inside = ""
+    if indexed:  # without a word the trigram index can use, only the starts-with candidates are read
+        conditions = " AND ".join(["d.title ILIKE %s"] * len(indexed) + ["d.title ~* %s"] * len(words))
+        inside = (
+            f" UNION ALL (SELECT d.title, 1 AS grp FROM {DOC} d WHERE d.kind = %s AND {conditions} LIMIT %s)"
+        )
+        params += [kind, *(f"%{word}%" for word in indexed), *(rf"\m{word}" for word in words),
+                   SUGGEST_CANDIDATES]
+    return _rows(
+        f"WITH candidates AS MATERIALIZED (({starts}){inside})"
+        f" SELECT title FROM candidates"
+        f" ORDER BY grp, word_similarity(%s, title) DESC, length(title), title"
+        f" LIMIT %s",
+        [*params, text, limit * 3],
+    )

@@ -200,6 +200,28 @@ def test_type_ahead_suggests_titles_from_three_characters(network, publish_innov
     assert suggest(kind="innovation", prefix="carer rec") == ["Dementia carer record"]
 
 
+def test_type_ahead_matches_the_start_of_a_word_not_its_middle(network, publish_innovation):
+    publish_innovation(network, "Precision dosing", "Doses.")
+    publish_innovation(network, "Falls recovery service", "Falls.")
+    assert suggest(kind="innovation", prefix="rec") == ["Falls recovery service"]
+
+
+def test_type_ahead_needs_every_word_typed(network, publish_innovation):
+    publish_innovation(network, "Carer support line", "Calls.")
+    publish_innovation(network, "Records for carers", "Records.")
+    assert suggest(kind="innovation", prefix="carer rec") == ["Records for carers"]
+    assert suggest(kind="challenge", prefix="carer rec") == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="ordering by the title's start is PostgreSQL's")
+def test_type_ahead_lists_titles_starting_with_the_text_first_on_postgresql(network, publish_innovation):
+    publish_innovation(network, "Virtual ward for frailty", "Wards.")
+    publish_innovation(network, "Frailty virtual ward with remote monitoring", "Wards.")
+    assert suggest(kind="innovation", prefix="frail") == [
+        "Frailty virtual ward with remote monitoring", "Virtual ward for frailty",
+    ]
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigram typo fallback is PostgreSQL's")
 def test_a_typo_finds_the_closest_titles_on_postgresql(network, publish_innovation):
     publish_innovation(network, "Diabetes education", "Courses.")
