@@ -1,0 +1,116 @@
+"""Adoption register speed: import N adoption rows from CSV, then every national headline figure and the equity table.
+
+Builds a fresh temporary SQLite database (migrated), 10,000 sites (ICB → practices, with populations and deciles)
+and 1,000 innovations, writes a CSV of N rows (default 1,000,000), and times:
+
+* baseline: parsing the CSV with csv.reader alone (the floor for any importer);
+* import: ``import_adoptions`` (validation, NHS-number check, ladder check, all-or-nothing write, record entry);
+* national: site arrays + adopting rows + headline figures + equity table (what /spread/ computes).
+
+Reports seconds, rows/s, peak Python memory (tracemalloc) and each time as a ratio to the baseline.
+Targets (issue 6): import >= 50,000 rows/s; national figures <= 2 s.  Usage: uv run python bench/adoption_bench.py [N]
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import random
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def setup_django(var_dir: str) -> None:
+    os.environ["INNOVATORIUM_VAR_DIR"] = var_dir
+    os.environ.pop("DATABASE_URL", None)  # always the temporary SQLite database, never a real one
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def measure(fn, trace: bool = os.environ.get("TRACE", "1") == "1"):
+    if trace:
+        tracemalloc.start()
+    t0 = time.perf_counter()
+    out = fn()
+    elapsed = time.perf_counter() - t0
+    peak = tracemalloc.get_traced_memory()[1] if trace else 0
+    if trace:
+        tracemalloc.stop()
+    return out, elapsed, peak
+
+
+def main(n: int) -> None:
+    with tempfile.TemporaryDirectory() as var_dir:
+        setup_django(var_dir)
+        from innovatorium.adoption import selectors
+        from innovatorium.adoption.importers import import_adoptions
+        from innovatorium.adoption.models import Site
+        from innovatorium.atlas.models import Innovation
+        from innovatorium.networks.models import Network
+
+        rng = random.Random(6)  # noqa: S311 - made-up data
+        networks = list(Network.objects.all()[:15])
+        icbs = Site.objects.bulk_create([Site(ods_code=f"Q{i:02d}", name=f"ICB {i}", type="icb",
+                                              network=networks[i % len(networks)]) for i in range(42)])
+        practices = Site.objects.bulk_create([
+            Site(ods_code=f"P{i:05d}", name=f"Practice {i}", type="gp_practice", parent=icbs[i % 42],
+                 network=icbs[i % 42].network, population=rng.randint(2000, 30000), imd_decile=rng.randint(1, 10))
+            for i in range(10_000 - 42)])
+        innovations = Innovation.objects.bulk_create([
+            Innovation(network=networks[i % len(networks)], slug=f"inn-{i}", name=f"Innovation {i}", summary="x",
+                       innovation_type="digital", status="published") for i in range(1000)])
+        codes = [s.ods_code for s in practices] + [s.ods_code for s in icbs]
+        slugs = [f"{i.network.slug}/{i.slug}" for i in innovations]
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(["ods_code", "innovation", "status", "date", "reason", "population_covered", "patients_reached",
+                    "source"])
+        pairs = set()
+        while len(pairs) < n:
+            pairs.add((rng.randrange(len(codes)), rng.randrange(len(slugs))))
+        statuses = ["exploring", "piloting", "adopted", "embedded"]
+        for site, inn in pairs:
+            w.writerow([codes[site], slugs[inn], statuses[rng.randrange(4)],
+                        f"20{rng.randint(15, 24)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}", "", "",
+                        rng.randint(0, 500), "annual report"])
+        data = buf.getvalue()
+        print(f"{n:,} rows, {len(data) / 1e6:.0f} MB CSV, {len(codes):,} sites, {len(slugs):,} innovations")
+
+        _, base, base_mem = measure(lambda: sum(1 for _ in csv.reader(io.StringIO(data))))
+        if os.environ.get("PROFILE"):
+            import cProfile
+            import pstats
+
+            prof = cProfile.Profile()
+            prof.runcall(import_adoptions, data, actor=None)
+            pstats.Stats(prof).sort_stats("cumtime").print_stats(25)
+            return
+        _, imp, imp_mem = measure(lambda: import_adoptions(data, actor=None))
+
+        def national():
+            sites = selectors.site_arrays()
+            rows = selectors.adopting_rows()
+            return selectors.headline(rows, sites), selectors.equity_table(rows, sites)
+
+        (figures, equity), nat, nat_mem = measure(national)
+        print(f"baseline csv.reader: {base:.2f} s ({n / base:,.0f} rows/s), peak {base_mem / 1e6:.0f} MB")
+        print(f"import:   {imp:.2f} s = {n / imp:,.0f} rows/s (target >= 50,000), x{imp / base:.1f} baseline, "
+              f"peak {imp_mem / 1e6:.0f} MB")
+        print(f"national: {nat:.2f} s (target <= 2 s), x{nat / base:.2f} baseline, peak {nat_mem / 1e6:.0f} MB; "
+              f"{figures}; concentration index {equity.concentration_index:+.3f}")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000)
