@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "innovatorium.search",
     "innovatorium.priorities",
     "innovatorium.deliberation",
+    "innovatorium.projects",
     "innovatorium.adoption",
     "innovatorium.events",
 ]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("innovatorium.exchange.urls")),
     path("", include("innovatorium.priorities.urls")),
     path("", include("innovatorium.deliberation.urls")),
+    path("", include("innovatorium.projects.urls")),
     path("", include("innovatorium.adoption.urls")),
     path("", include("innovatorium.events.urls")),
     # Network pages are last: /<network-slug>/ catches what the fixed paths above do not.

@@ -20,6 +20,7 @@ from innovatorium.exchange.api import router as exchange_router
 from innovatorium.networks.api import counts_router, verification_router
 from innovatorium.networks.api import router as networks_router
 from innovatorium.priorities.api import router as priorities_router
+from innovatorium.projects.api import router as projects_router
 from innovatorium.record.api import router as record_router
 
 
@@ -65,6 +66,7 @@ api.add_router("/challenges", challenges_router)
 api.add_router("/exchange", exchange_router)
 api.add_router("/priorities", priorities_router)
 api.add_router("/deliberation", deliberation_router)
+api.add_router("/projects", projects_router)
 api.add_router("/events", events_router)
 
 

@@ -20,6 +20,7 @@ def _navigation(request: HttpRequest) -> list[dict[str, Any]]:
             ("Atlas", reverse("atlas:network", kwargs=kwargs)),
             ("Needs", reverse("challenges:list", kwargs=kwargs)),
             ("Take part", reverse("networks:take_part", kwargs=kwargs)),
+            ("Projects", reverse("projects:list", kwargs=kwargs)),
             ("Spread", reverse("adoption:network", kwargs=kwargs)),
             ("Events", reverse("events:list", kwargs=kwargs)),
             ("Record", reverse("record:network", kwargs=kwargs)),

@@ -45,6 +45,7 @@ PSEUDONYM_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # as people.models.new_
 DEMO_CONTENT: list[tuple[str, str, int]] = [
     ("innovatorium.atlas", "innovatorium.atlas.demo.create_demo_atlas", 400),
     ("innovatorium.challenges", "innovatorium.challenges.demo.create_demo_challenges", 150),
+    ("innovatorium.projects", "innovatorium.projects.demo.create_demo_projects", 60),
     ("innovatorium.priorities", "innovatorium.priorities.demo.create_demo_round", 300),
     ("innovatorium.deliberation", "innovatorium.deliberation.demo.create_demo_conversation", 500),
     ("innovatorium.events", "innovatorium.events.demo.create_demo_events", 80),

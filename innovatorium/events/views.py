@@ -142,7 +142,8 @@ def event_register(request: HttpRequest, network_slug: str, event_slug: str) -> 
     event = _visible_event(request, network_slug, event_slug)
     person = request.user.person
     existing = selectors.registration_of(event=event, person=person)
-    form = RegisterForm(request.POST if request.method == "POST" else None, initial={"access_needs": person.access_needs})
+    form = RegisterForm(request.POST if request.method == "POST" else None,
+                        initial={"access_needs": person.access_needs})
     if request.method == "POST" and form.is_valid():
         try:
             registration = services.register(event=event, actor=person,

@@ -53,6 +53,18 @@ ACTION_LABELS: dict[str, str] = {
     "priorities.round.created": "Priority-setting round set up",
     "priorities.round.opened": "Priority-setting round opened for voting",
     "priorities.round.published": "Priorities published",
+    "projects.contribution.logged": "Contribution logged to a project",
+    "projects.contribution.reversed": "Contribution reversed (a correction)",
+    "projects.decision.recorded": "Project decision recorded",
+    "projects.iteration.added": "Prototype iteration recorded",
+    "projects.milestone.added": "Project milestone added",
+    "projects.milestone.updated": "Project milestone updated",
+    "projects.programme.created": "Programme set up",
+    "projects.programme.role_added": "Programme lead or patient partner named",
+    "projects.project.created": "Co-production project started",
+    "projects.project.status_changed": "Project's status changed",
+    "projects.team_member.added": "Team member added to a project",
+    "projects.user_test.added": "User test recorded",
 }
 
 

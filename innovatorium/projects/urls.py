@@ -1,0 +1,22 @@
+from django.urls import path
+
+from innovatorium.projects import views
+
+app_name = "projects"
+P = "<slug:network_slug>/projects/<slug:project_slug>/"
+urlpatterns = [
+    path("<slug:network_slug>/projects/", views.project_list, name="list"),
+    path("<slug:network_slug>/projects/new/", views.project_create, name="create"),
+    path("<slug:network_slug>/projects/programmes/", views.programme_list, name="programmes"),
+    path("<slug:network_slug>/projects/programmes/new/", views.programme_create, name="programme_create"),
+    path("<slug:network_slug>/projects/programmes/<slug:programme_slug>/", views.programme_detail, name="programme"),
+    path(P, views.project_detail, name="detail"),
+    path(P + "team/add/", views.team_member_add, name="team_add"),
+    path(P + "milestones/add/", views.milestone_add, name="milestone_add"),
+    path(P + "milestones/<int:milestone_id>/", views.milestone_update, name="milestone_update"),
+    path(P + "iterations/add/", views.iteration_add, name="iteration_add"),
+    path(P + "user-tests/add/", views.user_test_add, name="user_test_add"),
+    path(P + "decisions/add/", views.decision_add, name="decision_add"),
+    path(P + "contribute/", views.contribution_log, name="contribute"),
+    path(P + "contributions/<int:contribution_id>/reverse/", views.contribution_reverse, name="reverse"),
+]
