@@ -21,8 +21,8 @@ def _navigation(request: HttpRequest) -> list[dict[str, Any]]:
             ("Needs", reverse("challenges:list", kwargs=kwargs)),
             ("Take part", reverse("networks:take_part", kwargs=kwargs)),
             ("Projects", reverse("projects:list", kwargs=kwargs)),
-            ("Spread", reverse("adoption:network", kwargs=kwargs)),
             ("Events", reverse("events:list", kwargs=kwargs)),
+            ("Spread", reverse("adoption:network", kwargs=kwargs)),
             ("Record", reverse("record:network", kwargs=kwargs)),
         ]
     else:
