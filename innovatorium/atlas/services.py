@@ -22,7 +22,8 @@ from innovatorium.atlas.models import (
     TaxonomyTerm,
 )
 from innovatorium.networks.models import Network
-from innovatorium.people.models import STAFF_ROLES, Membership, Organisation, Person
+from innovatorium.people.authority import is_network_staff as _is_network_staff
+from innovatorium.people.models import Organisation, Person
 from innovatorium.record.services import record_append
 
 MAX_LENGTHS = {"name": 200, "summary": 500, "indicative_cost": 200, "nice_guidance": 40}
@@ -51,12 +52,6 @@ def _terms(vocabulary: str, slugs: Iterable[str], field: str) -> list[TaxonomyTe
     return terms
 
 
-def _is_network_staff(person: Person | None, network: Network) -> bool:
-    if person is None:
-        return False
-    if person.user is not None and person.user.is_superuser:
-        return True
-    return Membership.objects.filter(person=person, network=network, role__in=STAFF_ROLES).exists()
 
 
 def validate_innovation_fields(data: dict[str, Any]) -> dict[str, str]:

@@ -14,7 +14,8 @@ from django.utils.text import slugify
 from innovatorium.atlas.models import TaxonomyTerm
 from innovatorium.challenges.models import Challenge, ChallengeStatus, ChallengeSupport, FacilitatorResponse
 from innovatorium.networks.models import Network
-from innovatorium.people.models import COUNTED_VERIFICATION, STAFF_ROLES, Membership, Person
+from innovatorium.people.authority import is_network_staff as _is_staff
+from innovatorium.people.models import COUNTED_VERIFICATION, Membership, Person
 from innovatorium.record.services import record_append
 
 RESERVED_SLUGS = frozenset({"raise"})  # /<network>/needs/raise/ is the form, not a challenge
@@ -53,12 +54,6 @@ def counted_membership(*, person: Person, network: Network) -> Membership:
     return membership
 
 
-def _is_staff(person: Person | None, network: Network) -> bool:
-    if person is None:
-        return False
-    if person.user is not None and person.user.is_superuser:
-        return True
-    return Membership.objects.filter(person=person, network=network, role__in=STAFF_ROLES).exists()
 
 
 def _unique_slug(network: Network, text: str) -> str:

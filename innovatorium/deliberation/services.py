@@ -29,7 +29,8 @@ from innovatorium.deliberation.models import (
 )
 from innovatorium.networks.models import Network
 from innovatorium.opinion import analyse
-from innovatorium.people.models import COUNTED_VERIFICATION, STAFF_ROLES, Membership, Person
+from innovatorium.people.authority import require_network_staff as _require_staff
+from innovatorium.people.models import COUNTED_VERIFICATION, Membership, Person
 from innovatorium.record.services import record_append
 
 RESERVED_SLUGS = frozenset({"open"})  # /<network>/take-part/conversations/open/ is the form
@@ -43,17 +44,8 @@ class NotAllowed(PermissionDenied):
     """Someone who may not take part in this conversation tried to (the message says what to do)."""
 
 
-def _is_staff(person: Person | None, network: Network) -> bool:
-    if person is None:
-        return False
-    if person.user is not None and person.user.is_superuser:
-        return True
-    return Membership.objects.filter(person=person, network=network, role__in=STAFF_ROLES).exists()
 
 
-def _require_staff(person: Person | None, network: Network, what: str) -> None:
-    if person is not None and not _is_staff(person, network):
-        raise PermissionDenied(f"Only facilitators of {network.name} may {what}.")
 
 
 def _unique_slug(network: Network, text: str) -> str:

@@ -26,7 +26,8 @@ from innovatorium.events.models import (
     Speaker,
 )
 from innovatorium.networks.models import ConstituencyKind, Network
-from innovatorium.people.models import STAFF_ROLES, Membership, Person
+from innovatorium.people.authority import is_network_staff as _is_staff
+from innovatorium.people.models import Person
 from innovatorium.record.services import record_append
 
 RESERVED_SLUGS = frozenset({"new", "calendar"})
@@ -37,12 +38,6 @@ MAX_LENGTH = dt.timedelta(days=14)
 ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
 
 
-def _is_staff(person: Person | None, network: Network) -> bool:
-    if person is None:
-        return False
-    if person.user is not None and person.user.is_superuser:
-        return True
-    return Membership.objects.filter(person=person, network=network, role__in=STAFF_ROLES).exists()
 
 
 def can_organise(person: Person | None, event: Event) -> bool:

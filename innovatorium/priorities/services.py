@@ -21,7 +21,8 @@ from django.utils.text import slugify
 from innovatorium import voting
 from innovatorium.challenges.models import Challenge
 from innovatorium.networks.models import Network
-from innovatorium.people.models import COUNTED_VERIFICATION, STAFF_ROLES, Membership, Person
+from innovatorium.people.authority import require_network_staff as _require_staff
+from innovatorium.people.models import COUNTED_VERIFICATION, Membership, Person
 from innovatorium.priorities.models import (
     RANKED,
     Ballot,
@@ -65,17 +66,8 @@ class RateLimited(ValidationError):
 # --- Helpers -----------------------------------------------------------------------------------------------
 
 
-def _is_staff(person: Person | None, network: Network) -> bool:
-    if person is None:
-        return False
-    if person.user is not None and person.user.is_superuser:
-        return True
-    return Membership.objects.filter(person=person, network=network, role__in=STAFF_ROLES).exists()
 
 
-def _require_staff(actor: Person | None, network: Network, what: str) -> None:
-    if actor is not None and not _is_staff(actor, network):
-        raise PermissionDenied(f"Only facilitators of {network.name} may {what}.")
 
 
 def election_for(round_: Round, options: Sequence[RoundOption] | None = None) -> voting.Election:

@@ -19,7 +19,9 @@ from django.utils.text import slugify
 from innovatorium.atlas.models import Innovation
 from innovatorium.challenges.models import Challenge
 from innovatorium.networks.models import Network
-from innovatorium.people.models import COUNTED_VERIFICATION, STAFF_ROLES, Membership, Person
+from innovatorium.people.authority import is_network_staff as is_staff
+from innovatorium.people.authority import require_network_staff as _require_staff
+from innovatorium.people.models import COUNTED_VERIFICATION, Membership, Person
 from innovatorium.projects.models import (
     Contribution,
     ContributionKind,
@@ -60,18 +62,8 @@ UNITS_FOR_KIND = {
 }
 
 
-def is_staff(person: Person | None, network: Network) -> bool:
-    if person is None:
-        return False
-    if person.user is not None and person.user.is_superuser:
-        return True
-    return Membership.objects.filter(person=person, network=network, role__in=STAFF_ROLES).exists()
 
 
-def _require_staff(actor: Person | None, network: Network, what: str) -> None:
-    """`actor=None` is the system (the demo loader); anyone else must be staff of the network."""
-    if actor is not None and not is_staff(actor, network):
-        raise PermissionDenied(f"Only facilitators of {network.name} may {what}.")
 
 
 def _text(errors: dict[str, str], field: str, value: str, *, required: str | None = None,
