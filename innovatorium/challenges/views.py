@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from innovatorium.challenges import selectors, services
 from innovatorium.challenges.forms import FilterForm, RaiseChallengeForm, ResponseForm, StatusForm
 from innovatorium.challenges.models import Challenge
+from innovatorium.core.forms import add_service_errors as _form_errors
 from innovatorium.core.permissions import public, requires
 from innovatorium.networks.models import Network
 
@@ -29,13 +30,6 @@ def _network(request: HttpRequest, network_slug: str, **_: object) -> Network:
 def _challenge(request: HttpRequest, network_slug: str, challenge_slug: str) -> Challenge:
     return selectors.challenge_get(network_slug=network_slug, challenge_slug=challenge_slug)
 
-
-def _form_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _crumbs(network: Network, *extra: tuple[str, str]) -> list[tuple[str, str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 _WIDGET_CLASSES = {
     forms.TextInput: "nhsuk-input",
@@ -46,3 +47,12 @@ class NHSFormMixin:
             classes = field.widget.attrs.get("class", "").split()
             if "nhsuk-input--error" not in classes:
                 field.widget.attrs["class"] = " ".join([*classes, "nhsuk-input--error"])
+
+
+def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Show a service's refusal on the form: on the field it names, or above the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)

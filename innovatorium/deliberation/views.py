@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from innovatorium.core.forms import add_service_errors as _form_errors
 from innovatorium.core.permissions import public, requires
 from innovatorium.deliberation import report, selectors, services
 from innovatorium.deliberation.forms import ModerateForm, OpenConversationForm, StatementForm
@@ -70,13 +71,6 @@ def _crumbs(network: Network, *extra: tuple[str, str]) -> list[tuple[str, str]]:
     return [(network.name, network.get_absolute_url()),
             ("Conversations", reverse("deliberation:list", kwargs={"network_slug": network.slug})), *extra]
 
-
-def _form_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _take_part_state(request: HttpRequest, conversation: Conversation) -> str:

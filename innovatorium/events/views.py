@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from innovatorium.core.forms import add_service_errors as _form_errors
 from innovatorium.core.permissions import public, requires
 from innovatorium.events import ical, selectors, services
 from innovatorium.events.forms import CancelEventForm, EventForm, MinutesForm, RegisterForm, SpeakerForm
@@ -40,13 +41,6 @@ def _visible_event(request: HttpRequest, network_slug: str, event_slug: str) -> 
 def _person(request: HttpRequest) -> Any:
     return getattr(request.user, "person", None) if request.user.is_authenticated else None
 
-
-def _form_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _crumbs(network: Network, *extra: tuple[str, str]) -> list[tuple[str, str]]:

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from innovatorium.core.forms import add_service_errors
 from innovatorium.core.permissions import public, requires
 from innovatorium.networks import selectors, services
 from innovatorium.networks.forms import ConstituencyForm, JoinForm
@@ -68,8 +69,7 @@ def network_join(request: HttpRequest, network_slug: str) -> HttpResponse:
                 organisation=form.cleaned_data["organisation"],
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             if membership.is_counted:
                 messages.success(request, f"You have joined {network.name} as {membership.constituency.name}.")
@@ -96,8 +96,7 @@ def constituency_list(request: HttpRequest, network_slug: str) -> HttpResponse:
                 description=data["description"], requires_verification=data["requires_verification"],
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Added the constituency “{data['name']}”.")
             return redirect("networks:constituencies", network_slug=network.slug)
@@ -126,8 +125,7 @@ def constituency_edit(request: HttpRequest, network_slug: str, constituency_slug
                 is_active=data["is_active"],
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Saved “{constituency.name}”.")
             return redirect("networks:constituencies", network_slug=network_slug)

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from innovatorium.core.forms import add_service_errors
 from innovatorium.core.permissions import public, requires
 from innovatorium.networks.models import Network
 from innovatorium.people import selectors, services
@@ -51,8 +52,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         try:
             services.person_update_profile(person=person, **form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Your profile and privacy choices are saved.")
             return redirect("people:profile")
@@ -164,8 +164,7 @@ def declare_interest(request: HttpRequest, network_slug: str) -> HttpResponse:
         try:
             services.declaration_add(person=request.user.person, network=network, **form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Your declaration of interest is published.")
             return redirect("people:declarations", network_slug=network.slug)

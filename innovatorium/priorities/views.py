@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from innovatorium import voting
 from innovatorium.challenges.models import Challenge, ChallengeStatus
+from innovatorium.core.forms import add_service_errors as _form_errors
 from innovatorium.core.permissions import public, requires
 from innovatorium.networks.models import ConstituencyKind, Network
 from innovatorium.priorities import selectors, services
@@ -43,13 +44,6 @@ def _crumbs(network: Network, *extra: tuple[str, str]) -> list[tuple[str, str]]:
     return [(network.name, network.get_absolute_url()),
             ("Priorities", reverse("priorities:list", kwargs={"network_slug": network.slug})), *extra]
 
-
-def _form_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @public

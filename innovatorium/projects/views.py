@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from innovatorium.core.forms import add_service_errors as _form_errors
 from innovatorium.core.permissions import public, requires
 from innovatorium.networks.models import Network
 from innovatorium.people.models import Person
@@ -27,13 +28,6 @@ def _network(request: HttpRequest, network_slug: str, **_: object) -> Network:
 def _project(request: HttpRequest, network_slug: str, project_slug: str, **_: object) -> Project:
     return selectors.project_get(network_slug=network_slug, project_slug=project_slug)
 
-
-def _form_errors(form: Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _crumbs(network: Network, *extra: tuple[str, str]) -> list[tuple[str, str]]:
