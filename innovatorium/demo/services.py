@@ -44,6 +44,7 @@ PSEUDONYM_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # as people.models.new_
 # (app, dotted path of a function taking (rng, count), count at the default size of DEMO_PEOPLE people).
 DEMO_CONTENT: list[tuple[str, str, int]] = [
     ("innovatorium.atlas", "innovatorium.atlas.demo.create_demo_atlas", 400),
+    ("innovatorium.adoption", "innovatorium.adoption.demo.create_demo_adoption", 8000),
     ("innovatorium.challenges", "innovatorium.challenges.demo.create_demo_challenges", 150),
     ("innovatorium.projects", "innovatorium.projects.demo.create_demo_projects", 60),
     ("innovatorium.priorities", "innovatorium.priorities.demo.create_demo_round", 300),
