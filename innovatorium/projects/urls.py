@@ -1,10 +1,16 @@
 from django.urls import path
 
-from innovatorium.projects import views
+from innovatorium.projects import involvement_views, views
 
 app_name = "projects"
 P = "<slug:network_slug>/projects/<slug:project_slug>/"
+W = "<slug:network_slug>/what-we-do/"
 urlpatterns = [
+    path("what-we-do/", involvement_views.national_report, name="what_we_do_national"),
+    path(W, involvement_views.network_report, name="what_we_do"),
+    path(W + "depth.svg", involvement_views.depth_chart, name="what_we_do_depth_chart"),
+    path(W + "trend.svg", involvement_views.trend_chart, name="what_we_do_trend_chart"),
+    path(W + "feed/", involvement_views.activity_feed, name="what_we_do_feed"),
     path("<slug:network_slug>/projects/", views.project_list, name="list"),
     path("<slug:network_slug>/projects/new/", views.project_create, name="create"),
     path("<slug:network_slug>/projects/programmes/", views.programme_list, name="programmes"),
