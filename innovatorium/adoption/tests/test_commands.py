@@ -48,14 +48,14 @@ def test_a_bad_adoption_file_lists_each_problem_by_line_and_column_and_imports_n
     assert not Adoption.objects.exists()
 
 
-def test_an_ods_file_in_the_wrong_layout_is_refused(tmp_path):
+def test_an_ods_file_in_the_wrong_layout_is_refused(tmp_path, db):
     with pytest.raises(CommandError, match="nothing was imported"):
         command("import_ods", write(tmp_path, "x.csv", "ods_code,population,imd_decile\nA81001,1,1\n"),
                 "--layout", "gp")
     assert not Site.objects.exists()
 
 
-def test_an_unknown_network_or_missing_file_is_an_error(tmp_path):
+def test_an_unknown_network_or_missing_file_is_an_error(tmp_path, db):
     with pytest.raises(CommandError, match="No network"):
         command("import_ods", write(tmp_path, "icb.csv", ICBS), "--layout", "icb", "--network", "nowhere")
     with pytest.raises(CommandError, match="Cannot read"):
