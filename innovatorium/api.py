@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Swagger
 from ninja.openapi.docs import render_template
 
+from innovatorium.adoption.api import router as adoption_router
 from innovatorium.atlas.api import router as atlas_router
 from innovatorium.challenges.api import router as challenges_router
 from innovatorium.deliberation.api import router as deliberation_router
@@ -62,6 +63,7 @@ api.add_router("/networks", verification_router)
 api.add_router("/counts", counts_router)
 api.add_router("/record", record_router)
 api.add_router("/atlas", atlas_router)
+api.add_router("/adoption", adoption_router)
 api.add_router("/challenges", challenges_router)
 api.add_router("/exchange", exchange_router)
 api.add_router("/priorities", priorities_router)
