@@ -9,7 +9,8 @@ from django.urls import reverse
 # Network pages live at /<slug>/, so a slug must never shadow a site-wide path.
 RESERVED_SLUGS = frozenset(
     {"accounts", "admin", "api", "me", "record", "static", "media", "facilitate", "healthz", "readyz", "about",
-     "networks", "search", "feeds", "national", "atlas", "export"}
+     "networks", "search", "feeds", "national", "atlas", "export", "what-we-do", "spread", "events",
+     "projects", "take-part", "needs"}
 )
 
 
