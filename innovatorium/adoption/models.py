@@ -78,7 +78,9 @@ ADOPTING = (Status.ADOPTED, Status.EMBEDDED)
 class Adoption(models.Model):
     """One innovation at one site: its current status and the figures reported for it."""
 
-    innovation = models.ForeignKey("atlas.Innovation", on_delete=models.CASCADE, related_name="adoptions")
+    # no index of its own: the (innovation, site) unique constraint's index serves lookups by innovation
+    innovation = models.ForeignKey("atlas.Innovation", on_delete=models.CASCADE, related_name="adoptions",
+                                   db_index=False)
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="adoptions")
     status = models.CharField(max_length=20, choices=Status.choices)
     status_on = models.DateField("Status since")
@@ -108,7 +110,8 @@ class AdoptionStatusChange(models.Model):
     """One step of an adoption's history, as recorded (the spread curves are drawn from these)."""
 
     adoption = models.ForeignKey(Adoption, on_delete=models.CASCADE, related_name="changes")
-    innovation = models.ForeignKey("atlas.Innovation", on_delete=models.CASCADE, related_name="+")
+    # no index of its own: the (innovation, changed_on) index serves lookups by innovation
+    innovation = models.ForeignKey("atlas.Innovation", on_delete=models.CASCADE, related_name="+", db_index=False)
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=20, choices=Status.choices)
     changed_on = models.DateField()
