@@ -528,11 +528,19 @@ def import_adoptions(
         "pk", "innovation_id", "site_id", "status"
     ).iterator(chunk_size=20_000):
         existing[(inn, site_id)] = (pk, status)
-    # walk each (innovation, site) in date order: check the ladder, keep the final state
+    width_key = int(s_arr.max()) + 1
+    sorted_keys = (i_arr * width_key + s_arr)[order]
+    # the common case, a file of new adoptions with one row each: no ladder to walk, each row is its final state
+    one_each = bool((np.diff(sorted_keys) != 0).all()) and (
+        not existing or existing.keys().isdisjoint(zip(innov_ids, site_ids, strict=True)))
     finals: dict[tuple[int, int], list[Any]] = {}
+    if one_each:
+        for k in order:
+            if statuses[k] == Status.DISCONTINUED and not reasons[k]:
+                errors.add(lines[k], "reason", "Discontinuing needs a reason.")
     prev_key: tuple[int, int] | None = None
     prev_status = ""
-    for k in order:
+    for k in order if not one_each else ():
         key = (innov_ids[k], site_ids[k])
         if key != prev_key:
             prev_key = key
@@ -564,10 +572,18 @@ def import_adoptions(
     created = updated = 0
     with transaction.atomic():
         adoption_table = Adoption._meta.db_table
-        new_rows = [
-            (inn, site, f[0], iso(f[1]), iso(f[2]), f[3], f[4], f[5], f[6], f[7], f[8], db_now)
-            for (inn, site), f in finals.items() if (inn, site) not in existing
-        ]
+        if one_each:
+            new_rows = [
+                (innov_ids[k], site_ids[k], statuses[k], iso(days[k]), iso(days[k]), reasons[k], pops[k],
+                 sources[k] if pops[k] is not None else "", pats[k], sources[k] if pats[k] is not None else "",
+                 verified[k], db_now)
+                for k in order
+            ]
+        else:
+            new_rows = [
+                (inn, site, f[0], iso(f[1]), iso(f[2]), f[3], f[4], f[5], f[6], f[7], f[8], db_now)
+                for (inn, site), f in finals.items() if (inn, site) not in existing
+            ]
         cols = ("innovation_id, site_id, status, status_on, started_on, reason, population_covered, "
                 "population_source, patients_reached, patients_source, verified, updated_at")
         with connection.cursor() as cursor:
@@ -589,17 +605,17 @@ def import_adoptions(
             "status", "status_on", "reason", "population_covered", "population_source", "patients_reached",
             "patients_source", "verified", "updated_at"], batch_size=2000)
         created, updated = len(new_rows), len(to_update)
-        ids = dict(existing.items())
-        if new_rows:
-            for pk, inn, site_id in Adoption.objects.filter(innovation_id__in=set(innov_ids)).values_list(
-                "pk", "innovation_id", "site_id"
-            ).iterator(chunk_size=20_000):
-                ids[(inn, site_id)] = (pk, "")
-        changes = [
-            (ids[(innov_ids[k], site_ids[k])][0], innov_ids[k], site_ids[k], statuses[k], iso(days[k]), reasons[k],
-             sources[k])
-            for k in order
-        ]
+        # every row's adoption id, by (innovation, site) key: one query, then a sorted search
+        pairs = np.array(Adoption.objects.filter(innovation_id__in=set(innov_ids)).values_list(
+            "pk", "innovation_id", "site_id"), dtype=np.int64).reshape(-1, 3)
+        pairs = pairs[pairs[:, 2] < width_key]
+        pair_keys = pairs[:, 1] * width_key + pairs[:, 2]
+        by_key = np.argsort(pair_keys, kind="stable")
+        adoption_ids = pairs[by_key[np.searchsorted(pair_keys[by_key], sorted_keys)], 0].tolist()
+        changes = list(zip(
+            adoption_ids, [innov_ids[k] for k in order], [site_ids[k] for k in order], [statuses[k] for k in order],
+            [iso(days[k]) for k in order], [reasons[k] for k in order], [sources[k] for k in order], strict=True,
+        ))
         with connection.cursor() as cursor:
             cursor.executemany(
                 f"INSERT INTO {AdoptionStatusChange._meta.db_table} "  # noqa: S608 - fixed names
