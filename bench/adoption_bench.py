@@ -7,7 +7,8 @@ and 1,000 innovations, writes a CSV of N rows (default 1,000,000), and times:
 * import: ``import_adoptions`` (validation, NHS-number check, ladder check, all-or-nothing write, record entry);
 * national: site arrays + adopting rows + headline figures + equity table (what /spread/ computes).
 
-Reports seconds, rows/s, peak Python memory (tracemalloc) and each time as a ratio to the baseline.
+Reports seconds, rows/s, peak memory (process RSS so far; TRACE=1: tracemalloc) and each time as a ratio to
+the baseline.
 Targets (issue 6): import >= 50,000 rows/s; national figures <= 2 s.  Usage: uv run python bench/adoption_bench.py [N]
 """
 
@@ -17,6 +18,7 @@ import csv
 import io
 import os
 import random
+import resource
 import sys
 import tempfile
 import time
@@ -39,15 +41,19 @@ def setup_django(var_dir: str) -> None:
     call_command("migrate", verbosity=0)
 
 
-def measure(fn, trace: bool = os.environ.get("TRACE", "1") == "1"):
+def measure(fn, trace: bool = os.environ.get("TRACE", "0") == "1"):
+    """Seconds and peak memory: by default the process's peak RSS after the step (no overhead; it never goes down,
+    so it is the peak so far); TRACE=1 gives tracemalloc's peak of Python allocations, at 3-5x the time."""
     if trace:
         tracemalloc.start()
     t0 = time.perf_counter()
     out = fn()
     elapsed = time.perf_counter() - t0
-    peak = tracemalloc.get_traced_memory()[1] if trace else 0
     if trace:
+        peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
+    else:
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     return out, elapsed, peak
 
 
@@ -95,6 +101,8 @@ def main(n: int) -> None:
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA cache_size=-262144")
                 cursor.execute("PRAGMA temp_store=MEMORY")
+                if os.environ.get("NO_FK_CHECKS"):  # diagnosis only: what SQLite's per-row foreign key checks cost
+                    cursor.execute("PRAGMA foreign_keys=OFF")
         _, base, base_mem = measure(lambda: sum(1 for _ in csv.reader(io.StringIO(data))))
         if os.environ.get("PROFILE"):
             import cProfile
