@@ -9,11 +9,13 @@ and 1,000 innovations, writes a CSV of N rows (default 1,000,000), and times:
 
 Reports seconds, rows/s, peak memory (process RSS so far; TRACE=1: tracemalloc) and each time as a ratio to
 the baseline.
+BENCH_POSTGRES=postgres://user:password@host:5432 runs it on a fresh PostgreSQL database instead (made and dropped).
 Targets (issue 6): import >= 50,000 rows/s; national figures <= 2 s.  Usage: uv run python bench/adoption_bench.py [N]
 """
 
 from __future__ import annotations
 
+import atexit
 import csv
 import io
 import os
@@ -31,7 +33,16 @@ sys.path.insert(0, str(ROOT))
 
 def setup_django(var_dir: str) -> None:
     os.environ["INNOVATORIUM_VAR_DIR"] = var_dir
-    os.environ.pop("DATABASE_URL", None)  # always the temporary SQLite database, never a real one
+    os.environ.pop("DATABASE_URL", None)  # the temporary SQLite database, never a real one ...
+    server = os.environ.get("BENCH_POSTGRES")  # ... or a fresh database made (and dropped) on this server
+    if server:
+        import psycopg
+
+        name = f"adoption_bench_{os.getpid()}"
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {name}")
+        os.environ["DATABASE_URL"] = f"{server}/{name}"
+        atexit.register(_drop, server, name)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
@@ -39,6 +50,16 @@ def setup_django(var_dir: str) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+
+
+def _drop(server: str, name: str) -> None:
+    from django.db import connections
+
+    connections.close_all()
+    import psycopg
+
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name}")
 
 
 def measure(fn, trace: bool = os.environ.get("TRACE", "0") == "1"):
@@ -94,7 +115,9 @@ def main(n: int) -> None:
         data = buf.getvalue()
         print(f"{n:,} rows, {len(data) / 1e6:.0f} MB CSV, {len(codes):,} sites, {len(slugs):,} innovations")
 
-        if os.environ.get("PRAGMAS", "1") == "1":
+        from django.db import connection as db
+
+        if db.vendor == "sqlite" and os.environ.get("PRAGMAS", "1") == "1":
             # bench only, not production: a bigger page cache for the index B-trees of a bulk load
             from django.db import connection
 

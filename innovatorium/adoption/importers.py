@@ -385,6 +385,18 @@ def _adoption_columns(
             pats, texts("source", 200), verified)
 
 
+def _insert(table: str, cols: str, rows: list[tuple]) -> None:
+    """Insert many rows: COPY on PostgreSQL (several times faster than INSERTs), executemany elsewhere."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * (cols.count(',') + 1))})",  # noqa: S608 - fixed names
+                               rows)
+
+
 def import_adoptions(
     data: bytes | str,
     *,
@@ -586,10 +598,8 @@ def import_adoptions(
             ]
         cols = ("innovation_id, site_id, status, status_on, started_on, reason, population_covered, "
                 "population_source, patients_reached, patients_source, verified, updated_at")
-        with connection.cursor() as cursor:
-            if new_rows:
-                cursor.executemany(f"INSERT INTO {adoption_table} ({cols}) VALUES ({', '.join(['%s'] * 12)})",  # noqa: S608 - fixed names
-                                   new_rows)
+        if new_rows:
+            _insert(adoption_table, cols, new_rows)
         to_update = [a for a in Adoption.objects.filter(innovation_id__in=set(innov_ids))
                      if (a.innovation_id, a.site_id) in finals] if len(finals) > len(new_rows) else []
         for adoption in to_update:
@@ -616,12 +626,8 @@ def import_adoptions(
             adoption_ids, [innov_ids[k] for k in order], [site_ids[k] for k in order], [statuses[k] for k in order],
             [iso(days[k]) for k in order], [reasons[k] for k in order], [sources[k] for k in order], strict=True,
         ))
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO {AdoptionStatusChange._meta.db_table} "  # noqa: S608 - fixed names
-                "(adoption_id, innovation_id, site_id, status, changed_on, reason, source) "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s)", changes,
-            )
+        _insert(AdoptionStatusChange._meta.db_table,
+                "adoption_id, innovation_id, site_id, status, changed_on, reason, source", changes)
         record_append(
             action="adoption.records.imported", actor=actor, network=network,
             payload={"rows": n, "adoptions_created": created, "adoptions_updated": updated,
