@@ -17,7 +17,7 @@ from innovatorium.challenges import selectors, services
 from innovatorium.challenges.forms import FilterForm, RaiseChallengeForm, ResponseForm, StatusForm
 from innovatorium.challenges.models import Challenge
 from innovatorium.core.forms import add_service_errors as _form_errors
-from innovatorium.core.permissions import public, requires
+from innovatorium.core.permissions import acting_person, public, requires
 from innovatorium.networks.models import Network
 
 PER_PAGE = 20
@@ -97,7 +97,7 @@ def challenge_list(request: HttpRequest, network_slug: str) -> HttpResponse:
 
 
 def _support_context(request: HttpRequest, challenge: Challenge) -> dict[str, Any]:
-    person = getattr(request.user, "person", None) if request.user.is_authenticated else None
+    person = acting_person(request)
     counts = selectors.challenge_support_counts(challenge=challenge)
     member_state = "anonymous"
     if person is not None:

@@ -47,3 +47,8 @@ def requires(perm: str, *, obj: Callable[..., Any] | None = None) -> Callable[[V
         return wrapped
 
     return decorator
+
+
+def acting_person(request: HttpRequest) -> Any:
+    """The signed-in visitor's Person, or None for anonymous visitors and accounts without a profile."""
+    return getattr(request.user, "person", None) if request.user.is_authenticated else None

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from innovatorium.core.forms import add_service_errors as _form_errors
+from innovatorium.core.permissions import acting_person as _person
 from innovatorium.core.permissions import public, requires
 from innovatorium.deliberation import report, selectors, services
 from innovatorium.deliberation.forms import ModerateForm, OpenConversationForm, StatementForm
@@ -38,10 +39,6 @@ def _network(request: HttpRequest, network_slug: str, **_: object) -> Network:
 
 def _conversation(request: HttpRequest, network_slug: str, slug: str) -> Conversation:
     return selectors.conversation_get(network_slug=network_slug, slug=slug)
-
-
-def _person(request: HttpRequest):
-    return getattr(request.user, "person", None) if request.user.is_authenticated else None
 
 
 def _token(request: HttpRequest) -> str | None:

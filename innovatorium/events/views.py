@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from innovatorium.core.forms import add_service_errors as _form_errors
+from innovatorium.core.permissions import acting_person as _person
 from innovatorium.core.permissions import public, requires
 from innovatorium.events import ical, selectors, services
 from innovatorium.events.forms import CancelEventForm, EventForm, MinutesForm, RegisterForm, SpeakerForm
@@ -36,10 +37,6 @@ def _visible_event(request: HttpRequest, network_slug: str, event_slug: str) -> 
     if event.status == EventStatus.DRAFT and not request.user.has_perm("events.organise_event", event):
         raise Http404("No such event.")
     return event
-
-
-def _person(request: HttpRequest) -> Any:
-    return getattr(request.user, "person", None) if request.user.is_authenticated else None
 
 
 

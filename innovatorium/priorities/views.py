@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from innovatorium import voting
 from innovatorium.challenges.models import Challenge, ChallengeStatus
 from innovatorium.core.forms import add_service_errors as _form_errors
+from innovatorium.core.permissions import acting_person as _person
 from innovatorium.core.permissions import public, requires
 from innovatorium.networks.models import ConstituencyKind, Network
 from innovatorium.priorities import selectors, services
@@ -34,10 +35,6 @@ def _round(request: HttpRequest, network_slug: str, round_slug: str) -> Round:
     network = _network(request, network_slug)
     staff = request.user.is_authenticated and request.user.has_perm("priorities.manage_round", network)
     return selectors.round_get(network_slug=network_slug, round_slug=round_slug, include_drafts=staff)
-
-
-def _person(request: HttpRequest) -> Any:
-    return getattr(request.user, "person", None) if request.user.is_authenticated else None
 
 
 def _crumbs(network: Network, *extra: tuple[str, str]) -> list[tuple[str, str]]:

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from innovatorium.core.forms import add_service_errors as _form_errors
-from innovatorium.core.permissions import public, requires
+from innovatorium.core.permissions import acting_person, public, requires
 from innovatorium.networks.models import Network
 from innovatorium.people.models import Person
 from innovatorium.projects import forms, selectors, services
@@ -85,7 +85,7 @@ def project_list(request: HttpRequest, network_slug: str) -> HttpResponse:
 @require_GET
 def project_detail(request: HttpRequest, network_slug: str, project_slug: str) -> HttpResponse:
     project = _project(request, network_slug, project_slug)
-    person = getattr(request.user, "person", None) if request.user.is_authenticated else None
+    person = acting_person(request)
     team = selectors.project_team(project=project)
     return render(request, "projects/detail.html", {
         "network": project.network, "project": project, "team": team,
