@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "innovatorium.projects",
     "innovatorium.adoption",
     "innovatorium.events",
+    "innovatorium.benefits",
 ]
 
 MIDDLEWARE = [
