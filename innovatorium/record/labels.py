@@ -27,6 +27,7 @@ ACTION_LABELS: dict[str, str] = {
     "deliberation.statement.accepted": "Statement accepted in a conversation",
     "deliberation.statement.rejected": "Statement not accepted in a conversation",
     "deliberation.statement.seeded": "Statement added to a conversation by a facilitator",
+    "demo.scale.chunk": "Demo data at scale loaded (one batch)",
     "events.attendance.marked": "Attendance at an event marked (counts only)",
     "events.event.cancelled": "Event cancelled",
     "events.event.created": "Event set up as a draft",

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from innovatorium.demo.constants import DEMO_LOGINS, DEMO_PASSWORD, DEMO_PEOPLE, DEMO_SEED
+from innovatorium.demo.scale import SCALES, scale_load
 from innovatorium.demo.selectors import demo_data_marker
 from innovatorium.demo.services import DemoDataError, demo_content_planned, demo_data_load, demo_people_planned
 
@@ -31,6 +33,12 @@ class Command(BaseCommand):
             help="People, organisations and memberships only: skip other apps' demo content (the Atlas, needs).",
         )
         parser.add_argument(
+            "--scale", choices=sorted(SCALES),
+            help="Bulk-load data at this size after the demo people (national: 15 networks, ~200,000 members, "
+                 "~100,000 innovations, ~1,000,000 adoption records, a 100,000-participant conversation). "
+                 "Resumable: a rerun skips finished chunks.",
+        )
+        parser.add_argument(
             "--allow-production", action="store_true",
             help="Load demo data even with INNOVATORIUM_ENV=production (for a public demo site only).",
         )
@@ -46,6 +54,9 @@ class Command(BaseCommand):
             )
         if options["people"] < 0:
             raise CommandError("--people must be zero or more.")
+        if options["scale"]:
+            self.load_scale(options["scale"], seed=options["seed"], verbosity=options["verbosity"])
+            return
         content = not options["no_content"]
         total = demo_people_planned(people=options["people"]) + (len(demo_content_planned()) if content else 0)
         with tqdm(
@@ -71,6 +82,28 @@ class Command(BaseCommand):
         ))
         for made in result.content:
             self.stdout.write(f"  {made}")
+
+    def load_scale(self, scale: str, *, seed: int, verbosity: int) -> None:
+        """`--scale`: one progress bar per phase, then rows and seconds per phase."""
+        bars: list[tqdm] = []
+
+        def progress(phase: str, total: int) -> Callable[[int], None]:
+            for previous in bars:  # one bar at a time: the finished phase's bar stays, closed
+                previous.close()
+            bar = tqdm(total=total, desc=phase.capitalize(), unit=" chunks", file=self.stderr._out,
+                       disable=verbosity < 1)
+            bars.append(bar)
+            return bar.update
+
+        self.stdout.write(f"Loading demo data at {scale} scale (seed {seed}); a rerun resumes where this stops.")
+        try:
+            reports = scale_load(scale=scale, seed=seed, progress=progress)
+        finally:
+            for bar in bars:
+                bar.close()
+        for report in reports:
+            self.stdout.write(f"  {report}")
+        self.stdout.write(self.style.SUCCESS(f"Demo data at {scale} scale is loaded."))
 
     def list_logins(self) -> None:
         width = max(len(email) for email, _, _ in DEMO_LOGINS)
