@@ -27,6 +27,10 @@ class EventStatus(models.TextChoices):
 
 class Event(models.Model):
     network = models.ForeignKey("networks.Network", on_delete=models.PROTECT, related_name="events")
+    programme = models.ForeignKey(
+        "projects.Programme", on_delete=models.SET_NULL, null=True, blank=True, related_name="events",
+        help_text="The network's programme (workstream) the event belongs to, if any.",
+    )
     slug = models.SlugField(max_length=120)
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=EventKind.choices, default=EventKind.CONNECTION)
@@ -139,6 +143,7 @@ class Minutes(models.Model):
     event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="minutes")
     text = models.TextField()
     challenges_advanced = models.ManyToManyField("challenges.Challenge", blank=True, related_name="events_advanced")
+    projects_advanced = models.ManyToManyField("projects.Project", blank=True, related_name="events_advanced")
     published_at = models.DateTimeField(default=timezone.now)
     published_by = models.ForeignKey("people.Person", on_delete=models.SET_NULL, null=True, related_name="+")
 

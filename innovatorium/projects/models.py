@@ -329,3 +329,60 @@ class Contribution(models.Model):
             return f"£{q:,}" if q >= 0 else f"−£{-q:,}"
         return f"{q:,} {self.get_unit_display()}"
 
+
+
+# --- who takes part --------------------------------------------------------------------------------
+
+
+class AgeBand(models.TextChoices):
+    A16_24 = "16-24", "16 to 24"
+    A25_34 = "25-34", "25 to 34"
+    A35_49 = "35-49", "35 to 49"
+    A50_64 = "50-64", "50 to 64"
+    A65_74 = "65-74", "65 to 74"
+    A75 = "75+", "75 or over"
+    PREFER_NOT = "prefer_not", "I prefer not to say"
+
+
+class EthnicGroup(models.TextChoices):
+    """The five high-level ethnic groups of the 2021 Census (ONS)."""
+
+    ASIAN = "asian", "Asian, Asian British or Asian Welsh"
+    BLACK = "black", "Black, Black British, Black Welsh, Caribbean or African"
+    MIXED = "mixed", "Mixed or multiple ethnic groups"
+    WHITE = "white", "White"
+    OTHER = "other", "Another ethnic group"
+    PREFER_NOT = "prefer_not", "I prefer not to say"
+
+
+class DisabilityAnswer(models.TextChoices):
+    """The 2021 Census question: are your day-to-day activities limited by a long-term condition or illness?"""
+
+    YES_A_LOT = "yes_a_lot", "Yes, limited a lot"
+    YES_A_LITTLE = "yes_a_little", "Yes, limited a little"
+    NO = "no", "No"
+    PREFER_NOT = "prefer_not", "I prefer not to say"
+
+
+class ParticipantProfile(models.Model):
+    """What a person chose to tell us about themselves, so the network can see who takes part and who is missing.
+
+    Every answer is optional and private: it is shown only in aggregate (groups under 5 suppressed), is in the
+    person's "download my data", and is deleted when they delete it or their account.
+    """
+
+    person = models.OneToOneField("people.Person", on_delete=models.CASCADE, related_name="participant_profile")
+    age_band = models.CharField(max_length=12, choices=AgeBand.choices, blank=True)
+    ethnic_group = models.CharField(max_length=12, choices=EthnicGroup.choices, blank=True)
+    disability = models.CharField(max_length=12, choices=DisabilityAnswer.choices, blank=True)
+    postcode_district = models.CharField(
+        max_length=4, blank=True, help_text="The first part of a home postcode, like SO23. Never shown on its own.",
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"participant profile of person {self.person_id}"
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.age_band or self.ethnic_group or self.disability or self.postcode_district)
