@@ -13,8 +13,8 @@ from innovatorium.benefits.models import (
     AccountKind,
     Agreement,
     AgreementVersion,
-    VersionStatus,
     PostingLine,
+    VersionStatus,
 )
 from innovatorium.networks.models import Network
 
