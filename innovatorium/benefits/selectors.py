@@ -74,3 +74,12 @@ def current_version(*, agreement: Agreement) -> AgreementVersion | None:
     if adopted:
         return adopted[0]
     return versions[-1] if versions else None
+
+
+def party_balances(*, agreement: Agreement) -> dict[int, Decimal]:
+    """What each party of an agreement is owed (net of reversals), by party id, in one query."""
+    rows = (
+        PostingLine.objects.filter(party__agreement=agreement, account_kind=AccountKind.PARTY)
+        .values("party_id").annotate(total=Sum("amount"))
+    )
+    return {row["party_id"]: -row["total"] + ZERO for row in rows}
