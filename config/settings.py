@@ -70,7 +70,11 @@ INSTALLED_APPS = [
     "innovatorium.projects",
     "innovatorium.adoption",
     "innovatorium.events",
+    "innovatorium.impact",
+    "innovatorium.governance",
+    "innovatorium.audit",
     "innovatorium.benefits",
+    "innovatorium.dashboard",
 ]
 
 MIDDLEWARE = [
@@ -81,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "innovatorium.audit.middleware.AuditMiddleware",  # sign-ins, refusals and staff writes (innovatorium/audit)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

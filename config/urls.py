@@ -19,6 +19,10 @@ urlpatterns = [
     path("", include("innovatorium.projects.urls")),
     path("", include("innovatorium.adoption.urls")),
     path("", include("innovatorium.events.urls")),
+    path("", include("innovatorium.governance.urls")),
+    path("", include("innovatorium.impact.urls")),
+    path("", include("innovatorium.audit.urls")),
+    path("", include("innovatorium.dashboard.urls")),
     # Network pages are last: /<network-slug>/ catches what the fixed paths above do not.
     path("", include("innovatorium.networks.urls")),
 ]

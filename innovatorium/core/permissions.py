@@ -40,6 +40,7 @@ def requires(perm: str, *, obj: Callable[..., Any] | None = None) -> Callable[[V
                 return redirect_to_login(request.get_full_path())
             target = obj(request, *args, **kwargs) if obj is not None else None
             if not request.user.has_perm(perm, target):
+                _audit_denial(request, perm)
                 raise PermissionDenied(f"You do not have permission for this ({perm}).")
             return view(request, *args, **kwargs)
 
@@ -47,6 +48,13 @@ def requires(perm: str, *, obj: Callable[..., Any] | None = None) -> Callable[[V
         return wrapped
 
     return decorator
+
+
+def _audit_denial(request: HttpRequest, perm: str) -> None:
+    """Write the refusal to the audit log (innovatorium/audit), naming the rule that refused."""
+    from innovatorium.audit.services import record_denial  # imported late: core is imported by every app
+
+    record_denial(request, perm)
 
 
 def acting_person(request: HttpRequest) -> Any:
