@@ -23,6 +23,7 @@ def _navigation(request: HttpRequest) -> list[dict[str, Any]]:
             ("Projects", reverse("projects:list", kwargs=kwargs)),
             ("Events", reverse("events:list", kwargs=kwargs)),
             ("Spread", reverse("adoption:network", kwargs=kwargs)),
+            ("Impact", reverse("impact:network", kwargs=kwargs)),
             ("Record", reverse("record:network", kwargs=kwargs)),
         ]
     else:
