@@ -145,3 +145,39 @@ class NationalProgramme(models.Model):
     def clean(self) -> None:
         if self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": "A programme cannot end before it starts."})
+
+
+class ReportState(models.TextChoices):
+    PENDING = "pending", "Waiting for a facilitator to check"
+    VERIFIED = "verified", "Verified"
+    REJECTED = "rejected", "Not verified"
+
+
+class AdoptionReport(models.Model):
+    """A site reporting its own adoption or change of status. It counts only once a facilitator has verified it:
+    verifying writes it to the register (as an ``Adoption`` status change); until then it is a claim in a queue."""
+
+    innovation = models.ForeignKey("atlas.Innovation", on_delete=models.CASCADE, related_name="adoption_reports")
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="reports")
+    status = models.CharField(max_length=20, choices=Status.choices)
+    on = models.DateField("Date of the change")
+    reason = models.CharField("Reason", max_length=500, blank=True)
+    population_covered = models.PositiveIntegerField(null=True, blank=True)
+    patients_reached = models.PositiveIntegerField("Patients reached", null=True, blank=True)
+    source = models.CharField("Where the figures come from", max_length=200, blank=True)
+    reported_by = models.ForeignKey("people.Person", on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="adoption_reports")
+    reported_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(max_length=20, choices=ReportState.choices, default=ReportState.PENDING)
+    decided_by = models.ForeignKey("people.Person", on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="adoption_reports_decided")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField("Why it was not verified", max_length=500, blank=True)
+    adoption = models.ForeignKey(Adoption, on_delete=models.SET_NULL, null=True, blank=True, related_name="reports")
+
+    class Meta:
+        ordering = ["reported_at", "id"]
+        indexes = [models.Index(fields=["state", "site"])]
+
+    def __str__(self) -> str:
+        return f"{self.site_id} reports {self.status} for {self.innovation_id} ({self.state})"

@@ -18,13 +18,15 @@ Counting methods (shown on every page beside the figures they explain):
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from django.db import connection
 
 from innovatorium import spread
-from innovatorium.adoption.models import Adoption, Site
+from innovatorium.adoption.models import Adoption, AdoptionStatusChange, Site
 
 ADOPTING_SQL = "('adopted', 'embedded')"
 MAX_DEPTH = 8  # site → PCN → trust → ICB and some slack; deeper chains are cut
@@ -203,3 +205,80 @@ def equity_table(rows: np.ndarray, sites: SiteArrays) -> Equity:
         out.rows.append({"decile": decile, "population": int(pop), "covered": int(round(cov)),
                          "share": None if np.isnan(share) else share})
     return out
+
+
+def network_firsts(*, innovation_id: int | None = None) -> dict[int, dict[int, dt.date]]:
+    """innovation → network → the first date any of the network's sites adopted it (one grouped query)."""
+    sql = (f"SELECT c.innovation_id, s.network_id, MIN(c.changed_on) FROM {AdoptionStatusChange._meta.db_table} c "  # noqa: S608
+           f"JOIN {Site._meta.db_table} s ON s.id = c.site_id "
+           f"WHERE c.status IN {ADOPTING_SQL} AND s.network_id IS NOT NULL")
+    params: list = []
+    if innovation_id is not None:
+        sql += " AND c.innovation_id = %s"
+        params.append(innovation_id)
+    out: dict[int, dict[int, dt.date]] = {}
+    for inn, net, day in _fetch(sql + " GROUP BY c.innovation_id, s.network_id", params):
+        out.setdefault(inn, {})[net] = day if isinstance(day, dt.date) else dt.date.fromisoformat(day)
+    return out
+
+
+@dataclass
+class Flows:
+    """Co-diffusion between networks, ready for the pages (network objects, not ids)."""
+
+    rows: list[tuple[Any, Any, int]]  # (from network, to network, innovations), largest first
+    originated: list[tuple[Any, int, int]]  # (network, innovations adopted there first, of which spread elsewhere)
+    steps: list[spread.ArrivalStep]
+    spread_innovations: int  # innovations adopted in more than one network
+
+    @property
+    def has_data(self) -> bool:
+        return bool(self.rows or self.originated)
+
+
+def flows(first_in: dict[int, dict[int, dt.date]], networks: list) -> Flows:
+    """Flows between networks, each network's originations and the time to each next network."""
+    by_id = {n.pk: n for n in networks}
+    co = spread.codiffusion_from_firsts(first_in, [n.pk for n in networks])
+    rows = sorted(((by_id[a], by_id[b], c) for a, b, c in co.as_rows()), key=lambda r: (-r[2], r[0].name, r[1].name))
+    spread_out = np.zeros(len(networks), dtype=np.int64)
+    index = {n.pk: i for i, n in enumerate(networks)}
+    for f in first_in.values():
+        start = min(f.values())
+        if any(d > start for d in f.values()):
+            for n, d in f.items():
+                if d == start and n in index:
+                    spread_out[index[n]] += 1
+    originated = [(n, int(co.originated[i]), int(spread_out[i])) for i, n in enumerate(networks) if co.originated[i]]
+    originated.sort(key=lambda r: (-r[1], r[0].name))
+    return Flows(rows, originated, spread.arrival_steps(first_in),
+                 sum(1 for f in first_in.values() if len(f) > 1))
+
+
+@dataclass
+class ProgrammeProgress:
+    targets: int
+    adopting_now: int
+    ever_adopted: int
+    share: float | None  # adopting now / targets
+    sites: list[tuple[Any, Any]]  # (target site, its adoption or None), not yet adopting first
+    points: list[dict]  # curve of target sites adopting, {"date", "sites", "adopting"}
+
+
+def programme_progress(programme, *, as_of: dt.date) -> ProgrammeProgress:
+    """Progress of a national programme against its target sites (three queries)."""
+    targets = list(programme.target_sites.select_related("network").order_by("name"))
+    ids = [s.pk for s in targets]
+    adoptions = {a.site_id: a for a in Adoption.objects.filter(innovation_id=programme.innovation_id, site_id__in=ids)}
+    events = [spread.AdoptionEvent(programme.innovation_id, site, day, status)
+              for site, day, status in AdoptionStatusChange.objects.filter(
+                  innovation_id=programme.innovation_id, site_id__in=ids).order_by("changed_on", "id")
+              .values_list("site_id", "changed_on", "status")]
+    progress = spread.programme_progress(events, programme.innovation_id, ids, as_of)
+    curve = progress.curve
+    points = [{"date": d.isoformat(), "sites": e, "adopting": a}
+              for d, e, a in zip(curve.dates, curve.ever_adopted, curve.adopting, strict=True)]
+    rows = [(s, adoptions.get(s.pk)) for s in targets]
+    rows.sort(key=lambda r: (r[1] is not None and r[1].is_adopting, r[0].name))
+    return ProgrammeProgress(len(ids), progress.adopting_now, curve.ever_adopted_by(as_of) if curve.dates else 0,
+                             progress.share_of_target if ids else None, rows, points)

@@ -225,6 +225,21 @@ class CoDiffusion:
         return [(self.networks[i], self.networks[j], int(self.counts[i, j])) for i, j in zip(a, b, strict=True)]
 
 
+def network_first_adoptions(
+    events: Iterable[AdoptionEvent], site_network: Mapping[Hashable, Hashable]
+) -> dict[Hashable, dict[Hashable, date]]:
+    """innovation → network → date of the first adoption by any of the network's sites (sites without one ignored)."""
+    first_in: dict[Hashable, dict[Hashable, date]] = defaultdict(dict)
+    for (inn, site), d in first_adoptions(events).items():
+        n = site_network.get(site)
+        if n is None:
+            continue
+        cur = first_in[inn].get(n)
+        if cur is None or d < cur:
+            first_in[inn][n] = d
+    return dict(first_in)
+
+
 def codiffusion_flows(
     events: Iterable[AdoptionEvent],
     site_network: Mapping[Hashable, Hashable],
@@ -236,14 +251,14 @@ def codiffusion_flows(
     co-origins, each credited); every network whose first adoption is strictly later gets one flow from each origin.
     Each innovation contributes at most one to any cell, however many sites adopt. Sites without a network are ignored.
     """
-    first_in: dict[Hashable, dict[Hashable, date]] = defaultdict(dict)
-    for (inn, site), d in first_adoptions(events).items():
-        n = site_network.get(site)
-        if n is None:
-            continue
-        cur = first_in[inn].get(n)
-        if cur is None or d < cur:
-            first_in[inn][n] = d
+    return codiffusion_from_firsts(network_first_adoptions(events, site_network), networks)
+
+
+def codiffusion_from_firsts(
+    first_in: Mapping[Hashable, Mapping[Hashable, date]], networks: Sequence[Hashable] | None = None
+) -> CoDiffusion:
+    """Co-diffusion flows from each innovation's first adoption date in each network (see ``codiffusion_flows``);
+    the register computes these dates in the database, one row per innovation and network."""
     names = (
         tuple(networks) if networks is not None else tuple(sorted({n for f in first_in.values() for n in f}, key=str))
     )
@@ -251,6 +266,8 @@ def codiffusion_flows(
     counts = np.zeros((len(names), len(names)), dtype=np.int64)
     originated = np.zeros(len(names), dtype=np.int64)
     for f in first_in.values():
+        if not f:
+            continue
         start = min(f.values())
         origins = [index[n] for n, d in f.items() if d == start and n in index]
         later = [index[n] for n, d in f.items() if d > start and n in index]
@@ -259,3 +276,48 @@ def codiffusion_flows(
             for b in later:
                 counts[o, b] += 1
     return CoDiffusion(names, counts, originated)
+
+
+def arrivals_from_firsts(firsts: Mapping[Hashable, date]) -> list[RegionArrival]:
+    """Regions (networks) in the order an innovation reached them, from its first adoption date in each."""
+    if not firsts:
+        return []
+    start = min(firsts.values())
+    out: list[RegionArrival] = []
+    order, prev = 0, None
+    for r, d in sorted(firsts.items(), key=lambda kv: (kv[1], str(kv[0]))):
+        if d != prev:
+            order += 1
+            prev = d
+        out.append(RegionArrival(r, d, (d - start).days, order))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class ArrivalStep:
+    """Across innovations: how long after its first adoption an innovation reached its k-th region."""
+
+    k: int
+    innovations: int  # innovations that reached at least k regions
+    median_days: float
+    lower_quartile_days: float
+    upper_quartile_days: float
+
+
+def arrival_steps(first_in: Mapping[Hashable, Mapping[Hashable, date]], max_k: int | None = None) -> list[ArrivalStep]:
+    """For k = 2, 3, ...: days from each innovation's first adoption anywhere to its first adoption in a k-th region
+    (regions reached on the same day are counted one after another, so a tie gives 0 days), summarised over the
+    innovations that got that far. Innovations in one region only contribute nothing."""
+    lags: dict[int, list[int]] = defaultdict(list)
+    for firsts in first_in.values():
+        days = sorted(firsts.values())
+        for k, d in enumerate(days[1:], start=2):
+            lags[k].append((d - days[0]).days)
+    out = []
+    for k in sorted(lags):
+        if max_k is not None and k > max_k:
+            break
+        a = np.asarray(lags[k], dtype=float)
+        lo, med, hi = np.quantile(a, [0.25, 0.5, 0.75])
+        out.append(ArrivalStep(k, len(a), float(med), float(lo), float(hi)))
+    return out

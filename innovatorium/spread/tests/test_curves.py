@@ -128,3 +128,32 @@ def test_codiffusion_worked():
     assert f.counts.tolist() == [[0, 2, 1], [1, 0, 0], [0, 1, 0]]
     assert f.originated.tolist() == [2, 1, 1]
     assert ("A", "B", 2) in f.as_rows()
+
+
+def test_codiffusion_from_database_style_first_dates_matches_the_event_version():
+    from innovatorium.spread import codiffusion_from_firsts, network_first_adoptions
+
+    events = [ev("x", "a", 1, "adopted"), ev("x", "b", 5, "adopted"), ev("y", "b", 2, "adopted"),
+              ev("y", "a", 4, "embedded"), ev("y", "c", 6, "piloting")]
+    net = {"a": "A", "b": "B", "c": "C"}
+    firsts = network_first_adoptions(events, net)
+    assert firsts == {"x": {"A": date(2024, 1, 1), "B": date(2024, 1, 5)},
+                      "y": {"B": date(2024, 1, 2), "A": date(2024, 1, 4)}}
+    assert codiffusion_from_firsts(firsts).counts.tolist() == codiffusion_flows(events, net).counts.tolist()
+
+
+def test_arrivals_and_arrival_steps_worked():
+    from innovatorium.spread import arrival_steps, arrivals_from_firsts
+
+    first_in = {
+        "x": {"A": date(2024, 1, 1), "B": date(2024, 1, 11), "C": date(2024, 1, 31)},
+        "y": {"B": date(2024, 1, 1), "A": date(2024, 1, 21)},
+        "z": {"C": date(2024, 1, 1)},  # one region: nothing to add
+    }
+    got = [(a.region, a.days_from_first, a.order) for a in arrivals_from_firsts(first_in["x"])]
+    assert got == [("A", 0, 1), ("B", 10, 2), ("C", 30, 3)]
+    assert arrivals_from_firsts({}) == []
+    steps = arrival_steps(first_in)
+    assert [(s.k, s.innovations, s.median_days) for s in steps] == [(2, 2, 15.0), (3, 1, 30.0)]
+    assert arrival_steps(first_in, max_k=2)[-1].k == 2
+    assert arrival_steps({}) == []
