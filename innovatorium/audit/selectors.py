@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import QuerySet
@@ -38,8 +37,8 @@ def audit_events(
     if person:
         events = events.filter(person__pseudonym__iexact=person.strip())
     if since:
-        events = events.filter(occurred_at__gte=datetime.combine(since, time.min, tzinfo=dt_timezone.utc))
+        events = events.filter(occurred_at__gte=datetime.combine(since, time.min, tzinfo=UTC))
     if until:
-        end = datetime.combine(until + timedelta(days=1), time.min, tzinfo=dt_timezone.utc)
+        end = datetime.combine(until + timedelta(days=1), time.min, tzinfo=UTC)
         events = events.filter(occurred_at__lt=end)
     return events.order_by("-occurred_at", "-id")

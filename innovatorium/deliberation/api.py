@@ -15,6 +15,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
+from innovatorium.core import ratelimit
 from innovatorium.deliberation import ratelimits, selectors, services
 from innovatorium.deliberation.models import Conversation, Statement, StatementStatus
 
@@ -119,11 +120,12 @@ def cast_vote(request: HttpRequest, conversation_id: int, payload: VoteIn) -> di
     if person is None:
         raise HttpError(403, "Only a person with a profile can vote.")
     try:
+        ratelimit.check(request, ratelimit.VOTES)  # per address; the service limits each participant
         participant = services.participant_for(conversation=conversation, person=person)
         services.vote_cast(participant=participant, statement=statement, value=payload.vote)
     except services.NotAllowed as exc:
         raise HttpError(403, str(exc)) from None
-    except ratelimits.RateLimited as exc:
+    except (ratelimits.RateLimited, ratelimit.RateLimited) as exc:
         raise HttpError(429, " ".join(exc.messages)) from None
     except ValidationError as exc:
         if hasattr(exc, "error_dict"):

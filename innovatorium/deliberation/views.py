@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from innovatorium.core import ratelimit
 from innovatorium.core.forms import add_service_errors as _form_errors
 from innovatorium.core.permissions import acting_person as _person
 from innovatorium.core.permissions import public, requires
@@ -144,6 +145,7 @@ def conversation_vote(request: HttpRequest, network_slug: str, slug: str) -> Htt
     new_token = None
     said, problem = "", ""
     try:
+        ratelimit.check(request, ratelimit.VOTES)  # per address; the service limits each participant
         participant, new_token = _participant_for(request, conversation)
         services.vote_cast(participant=participant, statement=statement, value=word)
     except (services.NotAllowed, ValidationError) as exc:
@@ -171,6 +173,7 @@ def statement_add(request: HttpRequest, network_slug: str, slug: str) -> HttpRes
     new_token = None
     if form.is_valid():
         try:
+            ratelimit.check(request, ratelimit.STATEMENTS)  # per address; the service limits each participant
             participant, new_token = _participant_for(request, conversation)
             services.statement_submit(participant=participant, text=form.cleaned_data["text"])
         except services.NotAllowed as exc:

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from innovatorium.core.privacy import erase_everywhere
 from innovatorium.networks.models import Constituency, Network
 from innovatorium.people.models import (
     STAFF_ROLES,
@@ -216,6 +217,8 @@ def person_erase(*, person: Person) -> Person:
             action="people.membership.left", actor=person, network=membership.network, obj=membership,
             payload={"constituency": membership.constituency.slug, "reason": "account deleted"},
         )
+    # Every app's personal data about the person (innovatorium/<app>/privacy.py), before the profile goes.
+    erase_everywhere(person=person)
     person.memberships.all().delete()
     person.declarations.all().delete()
     person.display_name = ""

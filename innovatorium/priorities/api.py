@@ -15,6 +15,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
+from innovatorium.core import ratelimit
 from innovatorium.priorities import selectors, services
 from innovatorium.priorities.models import Round, RoundStatus, VotingMethod
 
@@ -103,12 +104,13 @@ def cast_ballot(request: HttpRequest, round_id: int, ballot: BallotIn) -> dict:
     if person is None:
         raise HttpError(403, "Only a person with a profile can vote.")
     try:
+        ratelimit.check(request, ratelimit.BALLOTS)  # per address; the service limits each person
         receipt = services.ballot_cast(round=round_, person=person, marks=ballot.marks)
     except services.NotInElectorate as exc:
         raise HttpError(403, str(exc)) from None
     except services.RoundNotOpen as exc:
         raise HttpError(409, " ".join(exc.messages)) from None
-    except services.RateLimited as exc:
+    except (services.RateLimited, ratelimit.RateLimited) as exc:
         raise HttpError(429, " ".join(exc.messages)) from None
     except ValidationError as exc:
         raise HttpError(422, " ".join(exc.messages)) from None

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from innovatorium import voting
 from innovatorium.challenges.models import Challenge, ChallengeStatus
+from innovatorium.core import ratelimit
 from innovatorium.core.forms import add_service_errors as _form_errors
 from innovatorium.core.permissions import acting_person as _person
 from innovatorium.core.permissions import public, requires
@@ -127,6 +128,7 @@ def vote(request: HttpRequest, network_slug: str, round_slug: str) -> HttpRespon
     submitted: Any = None
     if request.method == "POST" and not refused:
         try:
+            ratelimit.check(request, ratelimit.BALLOTS)  # per address; the service limits each person
             submitted = _submitted_marks(round_, election, request.POST)
             receipt = services.ballot_cast(round=round_, person=person, marks=submitted)
         except PermissionDenied as exc:

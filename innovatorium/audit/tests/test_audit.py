@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from innovatorium.audit.models import AppendOnlyError, AuditEvent, EventKind
-from innovatorium.factories import PASSWORD, member
+from innovatorium.factories import member
 from innovatorium.people.models import Role, Verification
 
 SENTINEL_PASSWORD = "Sentinel-Pa55word-QX7Z-never-stored"  # noqa: S105 - a test value that must never be stored

@@ -1,0 +1,96 @@
+"""Rate limits for voting and posting: per person and per client address, counted in Django's cache.
+
+Each limit is a fixed window: at most `per_person` actions by one person (or pseudonymous browser) and
+`per_address` actions from one client address in each window of `seconds`. The per-address limit is higher,
+because a hospital or a library puts many people behind one address; it stops a script that makes new
+anonymous identities, not a busy ward.
+
+Use it in a view or API endpoint before the service call:
+
+    from innovatorium.core import ratelimit
+
+    try:
+        ratelimit.check(request, ratelimit.BALLOTS, person=person)
+        services.ballot_cast(...)
+    except ratelimit.RateLimited as exc:   # a ValidationError: exc.messages says what to do
+        ...                                # show it (a page) or raise HttpError(429, ...) (the API)
+
+`identity` replaces `person` for someone not signed in (for example a deliberation browser token's hash).
+The counters live in the cache, which every web process shares in production (the database cache).
+Client addresses are read the way allauth reads them (TRUSTED_PROXY_COUNT), so limits behind a proxy count
+each real client.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+
+
+@dataclass(frozen=True)
+class Rate:
+    action: str
+    per_person: int
+    per_address: int
+    seconds: int
+    message: str
+
+
+# Governance ballots and motions (innovatorium/governance) and priority ballots: a ballot is cast once per
+# round, so a handful of tries covers corrections; a script trying again and again is stopped.
+BALLOTS = Rate("ballot", 10, 200, 600,
+               "You have sent your ballot many times in the last 10 minutes. Wait a few minutes, then try again.")
+MOTIONS = Rate("motion", 10, 100, 3600,
+               "You have proposed many motions in the last hour. Wait a while before proposing another.")
+# Deliberation: votes on statements come quickly when people are engaged; statements are moderated.
+VOTES = Rate("vote", 120, 1200, 60,
+             "You are voting very quickly. Wait a minute, then carry on: your votes so far are saved.")
+STATEMENTS = Rate("statement", 5, 60, 600,
+                  "Too many statements have been added in the last 10 minutes. Wait a few minutes before adding "
+                  "another.")
+# Surveys, comments and other short public posts (impact, benefits, governance comments).
+POSTS = Rate("post", 20, 200, 600,
+             "You have sent a lot in the last 10 minutes. Wait a few minutes, then try again.")
+
+
+class RateLimited(ValidationError):
+    """Over a limit in this window; `messages` says what to do. Answer 429 in an API."""
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address, honouring ALLAUTH_TRUSTED_PROXY_COUNT like the sign-in limits do."""
+    from innovatorium.audit.services import client_ip
+
+    return client_ip(request) or "unknown"
+
+
+def _count(key: str, seconds: int) -> int:
+    window = int(time.time()) // seconds
+    full = f"ratelimit:{key}:{window}"
+    cache.add(full, 0, timeout=seconds + 5)
+    try:
+        return cache.incr(full)
+    except ValueError:  # expired between add and incr
+        cache.set(full, 1, timeout=seconds + 5)
+        return 1
+
+
+def check(request: HttpRequest | None, rate: Rate, *, person: Any = None, identity: str = "") -> None:
+    """Count one action; raise `RateLimited` if the person (or identity) or the address is over the limit.
+
+    Both counters are counted before deciding, so someone over the limit keeps being counted (no refill by
+    hammering).
+    """
+    over = False
+    who = f"person:{person.pk}" if person is not None else (f"id:{identity}" if identity else "")
+    if who and _count(f"{rate.action}:{who}", rate.seconds) > rate.per_person:
+        over = True
+    if request is not None and _count(f"{rate.action}:ip:{client_address(request)}", rate.seconds) > rate.per_address:
+        over = True
+    if over:
+        raise RateLimited(rate.message, code="rate_limited")
