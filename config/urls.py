@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("innovatorium.impact.urls")),
     path("", include("innovatorium.audit.urls")),
     path("", include("innovatorium.dashboard.urls")),
+    path("", include("innovatorium.benefits.urls")),
     # Network pages are last: /<network-slug>/ catches what the fixed paths above do not.
     path("", include("innovatorium.networks.urls")),
 ]

@@ -78,7 +78,8 @@ def parse_money(value: object, *, field: str = "amount", allow_zero: bool = Fals
         ledger.to_pence(amount, "the amount")
     except ValueError:
         if amount < 0:
-            raise ValidationError({field: "The amount must not be negative. To correct a posting, reverse it."}) from None
+            message = "The amount must not be negative. To correct a posting, reverse it."
+            raise ValidationError({field: message}) from None
         raise ValidationError({
             field: f"£{text} has a fraction of a penny. Money is recorded to the penny: for example "
                    f"{amount.quantize(Decimal('0.01'))}."}) from None
