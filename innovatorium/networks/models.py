@@ -10,7 +10,7 @@ from django.urls import reverse
 RESERVED_SLUGS = frozenset(
     {"accounts", "admin", "api", "me", "record", "static", "media", "facilitate", "healthz", "readyz", "about",
      "networks", "search", "feeds", "national", "atlas", "export", "what-we-do", "spread", "events",
-     "projects", "take-part", "needs"}
+     "projects", "take-part", "needs", "dashboard"}
 )
 
 
