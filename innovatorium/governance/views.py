@@ -164,6 +164,10 @@ def _election(request: HttpRequest, network_slug: str, pk: int) -> Election:
     return selectors.election_get(network_slug=network_slug, pk=pk)
 
 
+def _election_network(request: HttpRequest, network_slug: str, pk: int) -> Network:
+    return _election(request, network_slug, pk).body.network
+
+
 @public
 @require_GET
 def election_detail(request: HttpRequest, network_slug: str, pk: int) -> HttpResponse:
@@ -279,7 +283,7 @@ def _now() -> Any:
     return timezone.now()
 
 
-@requires("governance.manage", obj=_election)
+@requires("governance.manage", obj=_election_network)
 @require_http_methods(["GET", "POST"])
 def election_manage(request: HttpRequest, network_slug: str, pk: int) -> HttpResponse:
     election = _election(request, network_slug, pk)
@@ -426,6 +430,10 @@ def _motion(request: HttpRequest, network_slug: str, pk: int) -> Any:
     return selectors.motion_get(network_slug=network_slug, pk=pk)
 
 
+def _motion_network(request: HttpRequest, network_slug: str, pk: int) -> Network:
+    return _motion(request, network_slug, pk).body.network
+
+
 def _vote_choices(motion: Any) -> list[tuple[str, str]]:
     return [(o, selectors.OPTION_LABELS[o]) for o in motion_rules.OPTIONS[motion.kind]]
 
@@ -501,7 +509,7 @@ def motion_recuse(request: HttpRequest, network_slug: str, pk: int) -> HttpRespo
     return redirect(motion)
 
 
-@requires("governance.manage", obj=_motion)
+@requires("governance.manage", obj=_motion_network)
 @require_POST
 def motion_close(request: HttpRequest, network_slug: str, pk: int) -> HttpResponse:
     motion = _motion(request, network_slug, pk)
@@ -513,7 +521,7 @@ def motion_close(request: HttpRequest, network_slug: str, pk: int) -> HttpRespon
     return redirect(motion)
 
 
-@requires("governance.manage", obj=_motion)
+@requires("governance.manage", obj=_motion_network)
 @require_http_methods(["GET", "POST"])
 def motion_minutes(request: HttpRequest, network_slug: str, pk: int) -> HttpResponse:
     motion = _motion(request, network_slug, pk)
