@@ -24,6 +24,7 @@ def _navigation(request: HttpRequest) -> list[dict[str, Any]]:
             ("Events", reverse("events:list", kwargs=kwargs)),
             ("Spread", reverse("adoption:network", kwargs=kwargs)),
             ("Impact", reverse("impact:network", kwargs=kwargs)),
+            ("Governance", reverse("governance:index", kwargs=kwargs)),
             ("Record", reverse("record:network", kwargs=kwargs)),
         ]
     else:
