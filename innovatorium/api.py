@@ -15,6 +15,7 @@ from ninja.openapi.docs import render_template
 from innovatorium.adoption.api import router as adoption_router
 from innovatorium.atlas.api import router as atlas_router
 from innovatorium.challenges.api import router as challenges_router
+from innovatorium.dashboard.api import router as dashboard_router
 from innovatorium.deliberation.api import router as deliberation_router
 from innovatorium.events.api import router as events_router
 from innovatorium.exchange.api import router as exchange_router
@@ -71,6 +72,7 @@ api.add_router("/priorities", priorities_router)
 api.add_router("/deliberation", deliberation_router)
 api.add_router("/projects", projects_router)
 api.add_router("/events", events_router)
+api.add_router("/dashboard", dashboard_router)
 api.add_router("/governance", governance_router)
 
 
