@@ -55,6 +55,14 @@ class MeasureForm(NHSFormMixin, forms.Form):
         self.fields["subject"].choices = subjects
         self.fields["survey_scale"].initial = ""
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("survey_scale") and not (data.get("survey_question") or "").strip():
+            self.add_error("survey_question", "Enter the question the survey asks")
+        if data.get("survey_open") and not data.get("survey_scale"):
+            self.add_error("survey_open", "Only a measure with a survey can open it to people without an account")
+        return data
+
 
 class WeightForm(NHSFormMixin, forms.Form):
     weight = forms.TypedChoiceField(
@@ -64,9 +72,11 @@ class WeightForm(NHSFormMixin, forms.Form):
     )
 
 
-class MonthField(forms.CharField):
-    def to_python(self, value: Any) -> dt.date | None:  # type: ignore[override]
-        text = super().to_python(value)
+class MonthField(forms.Field):
+    widget = forms.TextInput
+
+    def to_python(self, value: Any) -> dt.date | None:
+        text = (value or "").strip()
         if not text:
             return None
         try:
@@ -76,7 +86,7 @@ class MonthField(forms.CharField):
 
 
 class ObservationForm(NHSFormMixin, forms.Form):
-    period = MonthField(label="Month", help_text="For example 2025-04 for April 2025.", max_length=10)
+    period = MonthField(label="Month", help_text="For example 2025-04 for April 2025.")
     value = forms.DecimalField(max_digits=14, decimal_places=4)
     note = forms.CharField(max_length=300, required=False, label="Note (optional)",
                            help_text="Anything unusual about this month's value.")
