@@ -11,6 +11,7 @@ from innovatorium.core.forms import NHSFormMixin
 from innovatorium.events import services
 from innovatorium.events.models import EventKind
 from innovatorium.networks.models import ConstituencyKind
+from innovatorium.projects.models import Programme, Project
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -47,6 +48,25 @@ class EventForm(NHSFormMixin, forms.Form):
         error_messages={"invalid": "Enter a whole number, like 40, or leave it empty."},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "nhsuk-input--width-5"}),
     )
+    programme = forms.ChoiceField(label="Programme (optional)", required=False,
+                                  help_text="The network's workstream this event is part of.")
+
+    def __init__(self, *args: Any, network: Any, **kwargs: Any) -> None:
+        self.network = network
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].choices = [("", "None")] + list(
+            Programme.objects.filter(network=network).values_list("slug", "name"))
+
+    def chosen_programme(self) -> Programme | None:
+        slug = self.cleaned_data.get("programme")
+        return Programme.objects.filter(network=self.network, slug=slug).first() if slug else None
+
+    def service_fields(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {"title": data["title"], "kind": data["kind"], "description": data["description"],
+                "starts_at": data["starts_at"], "ends_at": data["ends_at"], "place": data["place"],
+                "online_link": data["online_link"], "accessibility": data["accessibility"],
+                "capacity": data["capacity"], "programme": self.chosen_programme()}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -97,7 +117,15 @@ class MinutesForm(NHSFormMixin, forms.Form):
         label="Needs this event advanced (optional)", required=False, queryset=Challenge.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
+    projects = forms.ModelMultipleChoiceField(
+        label="Projects this event moved on (optional)", required=False, queryset=Project.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     def __init__(self, *args: Any, network: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["challenges"].queryset = Challenge.objects.filter(network=network).order_by("title")
+        self.fields["projects"].queryset = Project.objects.filter(network=network).order_by("title")
+
+    def checkbox_fields(self) -> list[forms.BoundField]:
+        return [self["challenges"], self["projects"]]

@@ -33,7 +33,8 @@ def events_past(*, network: Network) -> QuerySet[Event]:
 
 
 def event_get(*, network_slug: str, event_slug: str) -> Event:
-    event = (Event.objects.select_related("network").filter(network__slug=network_slug, slug=event_slug)
+    event = (Event.objects.select_related("network", "programme__network")
+             .filter(network__slug=network_slug, slug=event_slug)
              .annotate(confirmed_count=Count("registrations",
                                              filter=Q(registrations__status=RegistrationStatus.CONFIRMED)),
                        waitlisted_count=Count("registrations",

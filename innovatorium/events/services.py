@@ -28,6 +28,7 @@ from innovatorium.events.models import (
 from innovatorium.networks.models import ConstituencyKind, Network
 from innovatorium.people.authority import is_network_staff as _is_staff
 from innovatorium.people.models import Person
+from innovatorium.projects.models import Programme, Project
 from innovatorium.record.services import record_append
 
 RESERVED_SLUGS = frozenset({"new", "calendar"})
@@ -109,6 +110,7 @@ def event_create(
     *, network: Network, actor: Person | None, title: str, description: str, starts_at: dt.datetime,
     ends_at: dt.datetime, kind: str = EventKind.CONNECTION, place: str = "", online_link: str = "",
     accessibility: str = "", capacity: int | None = None, organisers: Iterable[Person] = (),
+    programme: Programme | None = None,
 ) -> Event:
     """A facilitator sets up an event as a draft (`actor=None` is the system). The creator organises it."""
     if actor is not None and not _is_staff(actor, network):
@@ -117,20 +119,94 @@ def event_create(
         title=title, description=description, kind=kind, starts_at=starts_at, ends_at=ends_at, place=place,
         online_link=online_link, accessibility=accessibility, capacity=capacity,
     )
+    if programme is not None and programme.network_id != network.pk:
+        errors["programme"] = f"Choose a programme of {network.name}."
     if errors:
         raise ValidationError(errors)
     event = Event.objects.create(
         network=network, slug=_unique_slug(network, title, starts_at), title=title.strip(), kind=kind,
         description=description.strip(), starts_at=starts_at, ends_at=ends_at, place=place.strip(),
-        online_link=online_link.strip(), accessibility=accessibility.strip(), capacity=capacity,
+        online_link=online_link.strip(), accessibility=accessibility.strip(), capacity=capacity, programme=programme,
     )
     event.organisers.set([*organisers, *([actor] if actor else [])])
     record_append(
         action="events.event.created", actor=actor, network=network, obj=event,
         payload={"event": event.slug, "title": event.title, "kind": kind, "starts_at": starts_at,
-                 "ends_at": ends_at, "capacity": capacity, "status": event.status},
+                 "ends_at": ends_at, "capacity": capacity, "status": event.status,
+                 "programme": programme.slug if programme else ""},
     )
     return event
+
+
+EDITABLE = ("title", "kind", "description", "starts_at", "ends_at", "place", "online_link", "accessibility",
+            "capacity", "programme")
+
+
+@transaction.atomic
+def event_update(
+    *, event: Event, actor: Person | None, title: str, description: str, starts_at: dt.datetime,
+    ends_at: dt.datetime, kind: str = EventKind.CONNECTION, place: str = "", online_link: str = "",
+    accessibility: str = "", capacity: int | None = None, programme: Programme | None = None,
+) -> Event:
+    """An organiser changes an event's details. The record keeps what each changed field said before.
+
+    A published event cannot be moved into the past, and its places cannot drop below the people already
+    confirmed (they keep their places; cancel registrations first). Raising the places moves people up from the
+    wait list in the order they joined it, and they are emailed.
+    """
+    _require_organiser(actor, event)
+    event = _lock(event)
+    if event.status == EventStatus.CANCELLED:
+        raise ValidationError("This event is cancelled, so it cannot be changed.")
+    errors = validate_event_fields(
+        title=title, description=description, kind=kind, starts_at=starts_at, ends_at=ends_at, place=place,
+        online_link=online_link, accessibility=accessibility, capacity=capacity,
+    )
+    if programme is not None and programme.network_id != event.network_id:
+        errors["programme"] = f"Choose a programme of {event.network.name}."
+    counts = registration_counts(event)
+    if capacity is not None and "capacity" not in errors and capacity < counts["confirmed"]:
+        errors["capacity"] = (f"{counts['confirmed']} people already have a place. Enter at least "
+                              f"{counts['confirmed']}, or cancel registrations first.")
+    if (event.status == EventStatus.PUBLISHED and "starts_at" not in errors and starts_at is not None
+            and starts_at != event.starts_at and starts_at < timezone.now()):
+        errors["starts_at"] = "A published event cannot be moved into the past."
+    if errors:
+        raise ValidationError(errors)
+    new = {"title": title.strip(), "kind": kind, "description": description.strip(), "starts_at": starts_at,
+           "ends_at": ends_at, "place": place.strip(), "online_link": online_link.strip(),
+           "accessibility": accessibility.strip(), "capacity": capacity, "programme": programme}
+
+    def shown(field: str, value: object) -> object:
+        if field == "programme":
+            return value.slug if value is not None else ""
+        return value
+
+    changed = {f: {"before": shown(f, getattr(event, f)), "after": shown(f, new[f])}
+               for f in EDITABLE if getattr(event, f) != new[f]}
+    if not changed:
+        return event
+    for f, value in new.items():
+        setattr(event, f, value)
+    event.save(update_fields=list(EDITABLE))
+    promoted = _promote_from_wait_list(event) if "capacity" in changed and not event.is_past else 0
+    record_append(action="events.event.updated", actor=actor, network=event.network, obj=event,
+                  payload={"event": event.slug, "changed": changed, "promoted_from_wait_list": promoted})
+    return event
+
+
+def _promote_from_wait_list(event: Event) -> int:
+    """Fill free places from the wait list in queue order (inside the caller's transaction, event locked)."""
+    counts = registration_counts(event)
+    free = None if event.capacity is None else event.capacity - counts["confirmed"]
+    queue = Registration.objects.select_for_update().filter(
+        event=event, status=RegistrationStatus.WAITLISTED).order_by("created_at", "pk")
+    promoted = list(queue if free is None else queue[:max(0, free)])
+    for registration in promoted:
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.save(update_fields=["status"])
+        transaction.on_commit(partial(emails.send_promotion_email, registration.pk))
+    return len(promoted)
 
 
 @transaction.atomic
@@ -314,7 +390,8 @@ def mark_attendance(*, event: Event, actor: Person | None, attended: Iterable[in
 
 @transaction.atomic
 def minutes_publish(
-    *, event: Event, actor: Person | None, text: str, challenges: Iterable[Challenge] = ()
+    *, event: Event, actor: Person | None, text: str, challenges: Iterable[Challenge] = (),
+    projects: Iterable[Project] = (),
 ) -> Minutes:
     """Publish (or replace) the minutes and outcomes, naming which of the network's needs the event advanced."""
     _require_organiser(actor, event)
@@ -326,16 +403,21 @@ def minutes_publish(
     challenges = list(challenges)
     if any(c.network_id != event.network_id for c in challenges):
         errors["challenges"] = "Choose needs from this event's own network."
+    projects = list(projects)
+    if any(p.network_id != event.network_id for p in projects):
+        errors["projects"] = "Choose projects from this event's own network."
     if errors:
         raise ValidationError(errors)
     minutes, created = Minutes.objects.update_or_create(
         event=event, defaults={"text": text, "published_at": timezone.now(), "published_by": actor},
     )
     minutes.challenges_advanced.set(challenges)
+    minutes.projects_advanced.set(projects)
     record_append(
         action="events.minutes.published", actor=actor, network=event.network, obj=event,
         payload={"event": event.slug, "replaced": not created,
-                 "challenges_advanced": sorted(c.slug for c in challenges)},
+                 "challenges_advanced": sorted(c.slug for c in challenges),
+                 "projects_advanced": sorted(p.slug for p in projects)},
     )
     return minutes
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path(f"{_e}/register/", views.event_register, name="register"),
     path(f"{_e}/cancel-registration/", views.registration_cancel, name="cancel_registration"),
     path(f"{_e}/organise/", views.event_organise, name="organise"),
+    path(f"{_e}/edit/", views.event_edit, name="edit"),
     path(f"{_e}/publish/", views.event_publish, name="publish"),
     path(f"{_e}/cancel/", views.event_cancel, name="cancel"),
     path(f"{_e}/speakers/", views.speaker_add, name="speaker_add"),

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from innovatorium.core.forms import add_service_errors as _form_errors
@@ -91,6 +92,7 @@ def _detail_context(request: HttpRequest, event: Event) -> dict[str, Any]:
         "can_organise": request.user.has_perm("events.organise_event", event),
         "minutes": minutes,
         "advanced": list(minutes.challenges_advanced.select_related("network")) if minutes else [],
+        "projects_advanced": list(minutes.projects_advanced.select_related("network")) if minutes else [],
         "crumbs": _crumbs(event.network),
     }
 
@@ -106,16 +108,11 @@ def event_detail(request: HttpRequest, network_slug: str, event_slug: str) -> Ht
 @require_http_methods(["GET", "POST"])
 def event_create(request: HttpRequest, network_slug: str) -> HttpResponse:
     network = _network(request, network_slug)
-    form = EventForm(request.POST if request.method == "POST" else None)
+    initial = {"programme": request.GET["programme"]} if "programme" in request.GET else None
+    form = EventForm(request.POST if request.method == "POST" else None, network=network, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            event = services.event_create(
-                network=network, actor=request.user.person, title=data["title"], kind=data["kind"],
-                description=data["description"], starts_at=data["starts_at"], ends_at=data["ends_at"],
-                place=data["place"], online_link=data["online_link"], accessibility=data["accessibility"],
-                capacity=data["capacity"],
-            )
+            event = services.event_create(network=network, actor=request.user.person, **form.service_fields())
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
@@ -263,12 +260,14 @@ def attendance(request: HttpRequest, network_slug: str, event_slug: str) -> Http
 def minutes_edit(request: HttpRequest, network_slug: str, event_slug: str) -> HttpResponse:
     event = _event(request, network_slug, event_slug)
     existing = getattr(event, "minutes", None) if hasattr(event, "minutes") else None
-    initial = {"text": existing.text, "challenges": list(existing.challenges_advanced.all())} if existing else None
+    initial = ({"text": existing.text, "challenges": list(existing.challenges_advanced.all()),
+                "projects": list(existing.projects_advanced.all())} if existing else None)
     form = MinutesForm(request.POST if request.method == "POST" else None, initial=initial, network=event.network)
     if request.method == "POST" and form.is_valid():
         try:
             services.minutes_publish(event=event, actor=request.user.person, text=form.cleaned_data["text"],
-                                     challenges=form.cleaned_data["challenges"])
+                                     challenges=form.cleaned_data["challenges"],
+                                     projects=form.cleaned_data["projects"])
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
@@ -276,5 +275,30 @@ def minutes_edit(request: HttpRequest, network_slug: str, event_slug: str) -> Ht
             return redirect(event)
     return render(request, "events/minutes.html", {
         "network": event.network, "event": event, "form": form,
+        "crumbs": _crumbs(event.network, (event.title, event.get_absolute_url())),
+    })
+
+
+@requires("events.organise_event", obj=_event)
+@require_http_methods(["GET", "POST"])
+def event_edit(request: HttpRequest, network_slug: str, event_slug: str) -> HttpResponse:
+    event = _event(request, network_slug, event_slug)
+    initial = {f: getattr(event, f) for f in ("title", "kind", "description", "place", "online_link",
+                                              "accessibility", "capacity")}
+    initial["starts_at"] = timezone.localtime(event.starts_at)
+    initial["ends_at"] = timezone.localtime(event.ends_at)
+    initial["programme"] = event.programme.slug if event.programme else ""
+    form = EventForm(request.POST if request.method == "POST" else None, network=event.network, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.event_update(event=event, actor=request.user.person, **form.service_fields())
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "The event is updated. The public record keeps what it said before.")
+            return redirect("events:organise", network_slug=network_slug, event_slug=event_slug)
+    return render(request, "events/form.html", {
+        "network": event.network, "form": form, "event": event, "heading": "Change the event's details",
+        "button": "Save changes",
         "crumbs": _crumbs(event.network, (event.title, event.get_absolute_url())),
     })

@@ -12,12 +12,16 @@ from innovatorium.core.forms import NHSFormMixin
 from innovatorium.networks.models import Network
 from innovatorium.people.models import COUNTED_VERIFICATION, Membership
 from innovatorium.projects.models import (
+    AgeBand,
     ContributionKind,
     ContributionUnit,
+    DisabilityAnswer,
+    EthnicGroup,
     InvolvementDepth,
     MilestoneStatus,
     Programme,
     Project,
+    ProjectStatus,
 )
 
 
@@ -214,3 +218,57 @@ class ReverseForm(NHSFormMixin, forms.Form):
     reason = forms.CharField(label="Why reverse this entry?", max_length=480,
                              widget=forms.Textarea(attrs={"rows": 2}),
                              error_messages={"required": "Say why this entry is being reversed."})
+
+
+def _radios(label: str, choices: type, help_text: str = "") -> forms.ChoiceField:
+    return forms.ChoiceField(label=label, required=False, help_text=help_text, widget=forms.RadioSelect,
+                             choices=list(choices.choices))
+
+
+class ParticipantProfileForm(NHSFormMixin, forms.Form):
+    """Every question is optional; leaving all of them blank deletes what was saved before."""
+
+    age_band = _radios("How old are you?", AgeBand)
+    ethnic_group = _radios("What is your ethnic group?", EthnicGroup,
+                           help_text="The groups used by the 2021 Census, so we can compare with the region.")
+    disability = _radios(
+        "Are your day-to-day activities limited because of a health problem or disability which has lasted, "
+        "or is expected to last, at least 12 months?", DisabilityAnswer,
+        help_text="Include problems related to old age.",
+    )
+    postcode = forms.CharField(
+        label="The first part of your home postcode", required=False,
+        help_text="For example, SO23 or M1. If you enter a full postcode we keep only the first part.",
+        widget=forms.TextInput(attrs={"class": "nhsuk-input--width-5", "autocomplete": "off"}),
+    )
+
+    def clean_postcode(self) -> str:
+        from innovatorium.projects.services import postcode_district
+
+        try:
+            return postcode_district(self.cleaned_data["postcode"])
+        except ValueError:
+            raise forms.ValidationError(
+                "Enter the first part of your postcode, like SO23 or M1, or leave it blank.") from None
+
+    def radio_fields(self) -> list[forms.BoundField]:
+        return [self["age_band"], self["ethnic_group"], self["disability"]]
+
+
+class ProjectEditForm(NHSFormMixin, forms.Form):
+    title = forms.CharField(label="Project title", max_length=200,
+                            error_messages={"required": "Give the project a title."})
+    summary = _text("Summary", rows=5, help_text="What the project will do, and for whom. Everyone can read this.")
+    programme = forms.ChoiceField(label="Programme (optional)", required=False)
+    status = forms.ChoiceField(label="Status", choices=ProjectStatus.choices)
+
+    def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
+        self.network = network
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].choices = [("", "None")] + list(
+            Programme.objects.filter(network=network).values_list("slug", "name")
+        )
+
+    def chosen_programme(self) -> Programme | None:
+        slug = self.cleaned_data.get("programme")
+        return Programme.objects.filter(network=self.network, slug=slug).first() if slug else None

@@ -19,8 +19,16 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from innovatorium.atlas.models import Innovation, PublicationStatus
 from innovatorium.events.models import Event, EventStatus, Speaker
 from innovatorium.networks.models import ConstituencyKind, Network
-from innovatorium.people.models import Membership, Role
-from innovatorium.projects.models import Contribution, ContributionUnit, Project, TeamMember
+from innovatorium.people.models import Membership, Person, Role
+from innovatorium.projects import census
+from innovatorium.projects.models import (
+    Contribution,
+    ContributionUnit,
+    ParticipantProfile,
+    ProgrammeRole,
+    Project,
+    TeamMember,
+)
 from innovatorium.projects.selectors import Involvement, involvement_summary
 
 PATIENTS_PUBLIC = ConstituencyKind.PATIENTS_PUBLIC
@@ -59,6 +67,89 @@ def governance_installed() -> bool:
     return apps.is_installed("innovatorium.governance")
 
 
+SEATS_TEMPLATE = "governance/includes/involvement_seats.html"
+
+
+def seats_template() -> str:
+    """The governance app's "board and council seats by partner group" section, once it provides one."""
+    if not governance_installed():
+        return ""
+    from django.template import TemplateDoesNotExist
+    from django.template.loader import get_template
+
+    try:
+        get_template(SEATS_TEMPLATE)
+    except TemplateDoesNotExist:
+        return ""
+    return SEATS_TEMPLATE
+
+
+# --- who takes part --------------------------------------------------------------------------------
+
+DISABILITY_GROUP = {"yes_a_lot": "disabled", "yes_a_little": "disabled", "no": "not_disabled"}
+
+
+@dataclass
+class WhoTakesPart:
+    participants: int  # people who took part in the network's projects, programmes or events
+    told_us: int | None  # how many of them answered at least one question (None when fewer than 5)
+    dimensions: list[census.Dimension]
+    districts: int | None  # distinct home postcode districts (None when fewer than 5 people gave one)
+    region: str
+    source: str = census.CENSUS_SOURCE
+    source_url: str = census.CENSUS_SOURCE_URL
+
+    @property
+    def missing(self) -> list[str]:
+        return [sentence for d in self.dimensions for sentence in d.missing]
+
+
+def network_participants(*, network: Network):  # noqa: ANN201 - a Person queryset
+    """Everyone who took part in the network: on a project team, a programme lead or partner, a speaker, or
+    with a confirmed place at (or who attended) one of its published events. Erased accounts are left out."""
+    from innovatorium.events.models import Registration, RegistrationStatus
+
+    person = OuterRef("pk")
+    return Person.objects.filter(erased_at__isnull=True).filter(
+        Exists(TeamMember.objects.filter(person=person, project__network=network))
+        | Exists(ProgrammeRole.objects.filter(person=person, programme__network=network))
+        | Exists(Speaker.objects.filter(person=person, event__network=network, event__status=EventStatus.PUBLISHED))
+        | Exists(Registration.objects.filter(person=person, event__network=network, event__status=EventStatus.PUBLISHED,
+                                             status=RegistrationStatus.CONFIRMED))
+    )
+
+
+def who_takes_part(*, network: Network) -> WhoTakesPart:
+    """Participants' own answers (age, ethnic group, disability, postcode district) in aggregate, against the
+    region's census figures, with small groups suppressed. Five queries."""
+    participants = network_participants(network=network)
+    profiles = ParticipantProfile.objects.filter(person__in=participants.values("pk"))
+    counts: dict[str, dict[str, int]] = {"age_band": {}, "ethnic_group": {}, "disability": {}}
+    told_us = 0
+    districts: set[str] = set()
+    district_people = 0
+    for age, ethnic, disability, district in profiles.values_list(
+        "age_band", "ethnic_group", "disability", "postcode_district"
+    ):
+        told_us += 1
+        if age and age != "prefer_not":
+            counts["age_band"][age] = counts["age_band"].get(age, 0) + 1
+        if ethnic and ethnic != "prefer_not":
+            counts["ethnic_group"][ethnic] = counts["ethnic_group"].get(ethnic, 0) + 1
+        if disability in DISABILITY_GROUP:
+            group = DISABILITY_GROUP[disability]
+            counts["disability"][group] = counts["disability"].get(group, 0) + 1
+        if district:
+            districts.add(district)
+            district_people += 1
+    small = census.SUPPRESS_BELOW
+    return WhoTakesPart(
+        participants=participants.count(), told_us=told_us if told_us >= small else None,
+        dimensions=census.compare(network.slug, counts),
+        districts=len(districts) if district_people >= small else None, region=census.region_name(network.slug),
+    )
+
+
 @dataclass
 class Warning:
     code: str  # no_patient_partner | no_patient_speaker | no_patient_representative
@@ -88,6 +179,8 @@ class Report:
     quarters: list[QuarterRow]
     trend_kinds: list[str]
     governance: bool
+    who: WhoTakesPart | None = None
+    seats_template: str = ""
     warnings: list[Warning] = field(default_factory=list)
 
     @property
@@ -138,6 +231,7 @@ def network_report(*, network: Network) -> Report:
         network=network, involvement=involvement, projects=projects, events=events,
         events_with_patient_speaker=with_speaker, has_patient_representative=representative,
         quarters=[quarters[q] for q in sorted(quarters)], trend_kinds=trend_kinds, governance=governance_installed(),
+        who=who_takes_part(network=network), seats_template=seats_template(),
     )
     if not representative:
         report.warnings.append(Warning(

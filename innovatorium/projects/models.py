@@ -386,3 +386,19 @@ class ParticipantProfile(models.Model):
     @property
     def is_empty(self) -> bool:
         return not (self.age_band or self.ethnic_group or self.disability or self.postcode_district)
+
+
+class DigestSent(models.Model):
+    """One network's monthly digest, sent once: a second run for the same month finds this row and stops."""
+
+    network = models.ForeignKey("networks.Network", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(help_text="The first day of the month the digest describes.")
+    recipients = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-month", "network_id"]
+        constraints = [models.UniqueConstraint(fields=["network", "month"], name="digest_once_per_network_month")]
+
+    def __str__(self) -> str:
+        return f"digest for network {self.network_id}, {self.month:%B %Y}"

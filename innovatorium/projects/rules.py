@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import rules
 
-from innovatorium.people.rules import is_network_staff, is_superuser
+from innovatorium.people.rules import has_person, is_network_staff, is_superuser
+from innovatorium.projects.models import InvolvementDepth
 
 
 @rules.predicate
@@ -27,10 +28,19 @@ def is_team_member(user, project) -> bool:
     return cache[project.pk]
 
 
+@rules.predicate
+def is_project_lead(user, project) -> bool:
+    if project is None or not user.is_authenticated or getattr(user, "person", None) is None:
+        return False
+    return project.team.filter(person=user.person, depth=InvolvementDepth.LEAD).exists()
+
+
 staff = is_network_staff | is_superuser
 
 rules.add_perm("projects.view_project", rules.always_allow)
 rules.add_perm("projects.create_programme", staff)
 rules.add_perm("projects.create_project", staff)
 rules.add_perm("projects.manage_project", staff)
+rules.add_perm("projects.edit_project", staff | is_project_lead)
 rules.add_perm("projects.log_contribution", is_team_member | staff)
+rules.add_perm("projects.describe_self", has_person)

@@ -196,3 +196,25 @@ def user_test_participant_total(test: UserTest) -> int:
 
 def contributions_for_member(*, team_member: TeamMember) -> QuerySet[Contribution]:
     return team_member.contributions.select_related("reverses").order_by("-occurred_on", "-pk")
+
+
+def project_events(*, project: Project) -> list[Any]:
+    """Published events whose minutes say they advanced this project, newest first."""
+    from innovatorium.events.models import Event, EventStatus
+
+    return list(Event.objects.filter(minutes__projects_advanced=project, status=EventStatus.PUBLISHED)
+                .select_related("network").order_by("-starts_at"))
+
+
+def programme_events(*, programme: Programme) -> list[Any]:
+    """The programme's published events, newest first, each with `has_patient_speaker`."""
+    from django.db.models import Exists, OuterRef
+
+    from innovatorium.events.models import Event, EventStatus, Speaker
+
+    return list(
+        Event.objects.filter(programme=programme, status=EventStatus.PUBLISHED).select_related("network")
+        .annotate(has_patient_speaker=Exists(Speaker.objects.filter(event=OuterRef("pk"),
+                                                                    constituency_kind=PATIENTS_PUBLIC)))
+        .order_by("-starts_at")
+    )

@@ -8,6 +8,7 @@ the project's agreement keeps values private.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,13 +24,17 @@ from innovatorium.people.authority import is_network_staff as is_staff
 from innovatorium.people.authority import require_network_staff as _require_staff
 from innovatorium.people.models import COUNTED_VERIFICATION, Membership, Person
 from innovatorium.projects.models import (
+    AgeBand,
     Contribution,
     ContributionKind,
     ContributionUnit,
     Decision,
+    DisabilityAnswer,
+    EthnicGroup,
     InvolvementDepth,
     Milestone,
     MilestoneStatus,
+    ParticipantProfile,
     Programme,
     ProgrammeRole,
     ProgrammeRoleKind,
@@ -62,8 +67,8 @@ UNITS_FOR_KIND = {
 }
 
 
-
-
+# An outward code: the district part of a UK postcode (SO23, M1, EC1A, W1J). Full postcodes are cut to it.
+POSTCODE_DISTRICT = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)(\s*[0-9][A-Z]{2})?$")
 
 
 def _text(errors: dict[str, str], field: str, value: str, *, required: str | None = None,
@@ -189,6 +194,45 @@ def project_create(
             "values_private": contribution_values_private, "started_on": started_on,
         },
     )
+    return project
+
+
+def is_project_lead(person: Person | None, project: Project) -> bool:
+    """A team member whose involvement is "lead" may edit the project's description, like a facilitator."""
+    return person is not None and TeamMember.objects.filter(
+        project=project, person=person, depth=InvolvementDepth.LEAD).exists()
+
+
+@transaction.atomic
+def project_update(
+    *, project: Project, actor: Person | None, title: str, summary: str, programme: Programme | None,
+    status: str | None = None,
+) -> Project:
+    """Edit a project's title, summary, programme and status. The record keeps what each changed field was."""
+    if actor is not None and not (is_staff(actor, project.network) or is_project_lead(actor, project)):
+        raise PermissionDenied("Only the network's facilitators and the project's leads may edit it.")
+    errors: dict[str, str] = {}
+    title = _text(errors, "title", title, required="Give the project a title.", limit=200)
+    summary = _text(errors, "summary", summary, required="Say in a few sentences what the project will do.")
+    if programme is not None and programme.network_id != project.network_id:
+        errors["programme"] = f"Choose one from {project.network.name}."
+    status = status or project.status
+    if status not in ProjectStatus.values:
+        errors["status"] = "Choose a status from the list."
+    if errors:
+        raise ValidationError(errors)
+    project = Project.objects.select_for_update().select_related("programme", "network").get(pk=project.pk)
+    before = {"title": project.title, "summary": project.summary,
+              "programme": project.programme.slug if project.programme else "", "status": project.status}
+    after = {"title": title, "summary": summary, "programme": programme.slug if programme else "",
+             "status": status}
+    changed = {k: {"before": before[k], "after": after[k]} for k in before if before[k] != after[k]}
+    if not changed:
+        return project
+    project.title, project.summary, project.programme, project.status = title, summary, programme, status
+    project.save(update_fields=["title", "summary", "programme", "status"])
+    record_append(action="projects.project.updated", actor=actor, network=project.network, obj=project,
+                  payload={"project": project.slug, "changed": changed})
     return project
 
 
@@ -537,3 +581,48 @@ def contribution_reverse(*, contribution: Contribution, actor: Person | None, re
     record_append(action="projects.contribution.reversed", actor=actor, network=project.network, obj=entry,
                   payload=_contribution_payload(entry))
     return entry
+
+
+# --- who takes part ---------------------------------------------------------------------------------
+
+
+def postcode_district(value: str) -> str:
+    """The district (outward code) of a postcode or district, upper-cased; '' for empty. ValueError if neither."""
+    text = re.sub(r"\s+", " ", (value or "").strip().upper())
+    if not text:
+        return ""
+    match = POSTCODE_DISTRICT.match(text)
+    if match is None:
+        raise ValueError(text)
+    return match.group(1)
+
+
+@transaction.atomic
+def participant_profile_save(
+    *, person: Person, age_band: str = "", ethnic_group: str = "", disability: str = "", postcode: str = "",
+) -> ParticipantProfile | None:
+    """Save what a person chose to tell us about themselves (every answer optional). All empty deletes it.
+
+    Not written to the public record: this is private data about the person, not an act of the network. A full
+    postcode is cut to its district before it is stored.
+    """
+    errors: dict[str, str] = {}
+    for field, value, choices in (("age_band", age_band, AgeBand), ("ethnic_group", ethnic_group, EthnicGroup),
+                                  ("disability", disability, DisabilityAnswer)):
+        if value and value not in choices.values:
+            errors[field] = "Choose an answer from the list, or leave it blank."
+    try:
+        district = postcode_district(postcode)
+    except ValueError:
+        errors["postcode"] = "Enter the first part of your postcode, like SO23 or M1, or leave it blank."
+        district = ""
+    if errors:
+        raise ValidationError(errors)
+    if not (age_band or ethnic_group or disability or district):
+        ParticipantProfile.objects.filter(person=person).delete()
+        return None
+    profile, _ = ParticipantProfile.objects.update_or_create(person=person, defaults={
+        "age_band": age_band, "ethnic_group": ethnic_group, "disability": disability,
+        "postcode_district": district, "updated_at": timezone.now(),
+    })
+    return profile

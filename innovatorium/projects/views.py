@@ -18,7 +18,7 @@ from innovatorium.core.permissions import acting_person, public, requires
 from innovatorium.networks.models import Network
 from innovatorium.people.models import Person
 from innovatorium.projects import forms, selectors, services
-from innovatorium.projects.models import Contribution, Milestone, Project, ProjectStatus, TeamMember
+from innovatorium.projects.models import Contribution, Milestone, ParticipantProfile, Project, ProjectStatus, TeamMember
 
 
 def _network(request: HttpRequest, network_slug: str, **_: object) -> Network:
@@ -57,7 +57,9 @@ def programme_list(request: HttpRequest, network_slug: str) -> HttpResponse:
 def programme_detail(request: HttpRequest, network_slug: str, programme_slug: str) -> HttpResponse:
     programme = selectors.programme_get(network_slug=network_slug, programme_slug=programme_slug)
     network = programme.network
+    events = selectors.programme_events(programme=programme)
     return render(request, "projects/programme_detail.html", {
+        "events": events, "events_with_patient_speaker": sum(1 for e in events if e.has_patient_speaker),
         "network": network, "programme": programme, "roles": selectors.programme_roles(programme=programme),
         "projects": selectors.projects_for_network(network=network, programme=programme),
         "involvement": selectors.involvement_summary(network=network, programme=programme),
@@ -92,6 +94,8 @@ def project_detail(request: HttpRequest, network_slug: str, project_slug: str) -
         "timeline": selectors.project_timeline(project=project),
         "totals": selectors.contribution_totals(project=project),
         "can_manage": request.user.has_perm("projects.manage_project", project),
+        "can_edit": request.user.has_perm("projects.edit_project", project),
+        "events": selectors.project_events(project=project),
         "can_log": request.user.has_perm("projects.log_contribution", project),
         "my_member_id": next((m.pk for m in team if person and m.person_id == person.pk), None),
         "crumbs": _crumbs(project.network),
@@ -154,6 +158,26 @@ def _project_form(request: HttpRequest, project: Project, form: Form, heading: s
                       redirect_to=project.get_absolute_url(), context={
                           "network": project.network, "project": project, "heading": heading, "button": button,
                           "crumbs": _project_crumbs(project)})
+
+
+@requires("projects.edit_project", obj=_project)
+@require_http_methods(["GET", "POST"])
+def project_edit(request: HttpRequest, network_slug: str, project_slug: str) -> HttpResponse:
+    project = _project(request, network_slug, project_slug)
+    form = forms.ProjectEditForm(request.POST or None, network=project.network, initial={
+        "title": project.title, "summary": project.summary, "status": project.status,
+        "programme": project.programme.slug if project.programme else "",
+    })
+
+    def save(data: dict[str, Any]) -> Project:
+        return services.project_update(project=project, actor=request.user.person, title=data["title"],
+                                       summary=data["summary"], programme=form.chosen_programme(),
+                                       status=data["status"])
+
+    return _form_page(request, form=form, template="projects/form.html", save=save,
+                      done="The project is updated. The public record keeps what it said before.", redirect_to=None,
+                      context={"network": project.network, "project": project, "heading": "Edit the project",
+                               "button": "Save changes", "crumbs": _project_crumbs(project)})
 
 
 @requires("projects.manage_project", obj=_project)
@@ -294,3 +318,33 @@ def contribution_reverse(
         redirect_to=project.get_absolute_url(),
         context={"network": project.network, "project": project, "entry": entry, "crumbs": _project_crumbs(project)},
     )
+
+
+# --- who takes part --------------------------------------------------------------------------------
+
+
+@requires("projects.describe_self")
+@require_http_methods(["GET", "POST"])
+def about_you(request: HttpRequest) -> HttpResponse:
+    """A member's optional, private answers about themselves, counted only in aggregate in the reports."""
+    person = request.user.person
+    profile = ParticipantProfile.objects.filter(person=person).first()
+    if request.method == "POST" and request.POST.get("delete"):
+        services.participant_profile_save(person=person)
+        messages.success(request, "Your answers are deleted.")
+        return redirect("people:profile")
+    initial = ({"age_band": profile.age_band, "ethnic_group": profile.ethnic_group,
+                "disability": profile.disability, "postcode": profile.postcode_district} if profile else None)
+    form = forms.ParticipantProfileForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.participant_profile_save(person=person, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Thank you. Your answers are saved." if saved
+                             else "You left every question blank, so we hold no answers from you.")
+            return redirect("people:profile")
+    return render(request, "projects/about_you.html", {
+        "form": form, "profile": profile, "crumbs": [("My account", reverse("people:profile"))],
+    })

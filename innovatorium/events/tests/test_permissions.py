@@ -11,9 +11,9 @@ from innovatorium.events.models import Minutes, Speaker
 from innovatorium.factories import member
 
 LOGIN = "login"
-ORGANISER_PAGES = ["organise", "attendance", "minutes"]
+ORGANISER_PAGES = ["organise", "attendance", "minutes", "edit"]
 ORGANISER_POSTS = {"publish": {}, "cancel": {"reason": "No"}, "speaker_add": {"name": "X", "constituency_kind": "nhs"},
-                   "minutes": {"text": "Sneaky"}, "attendance": {}}
+                   "minutes": {"text": "Sneaky"}, "attendance": {}, "edit": {"title": "Sneaky"}}
 
 
 @pytest.fixture
@@ -62,6 +62,7 @@ def test_nobody_else_can_change_an_event(client, make_event, personas, persona, 
     assert _status(response) in (LOGIN, 403, 404)
     event.refresh_from_db()
     assert event.status == "draft" and not Speaker.objects.exists() and not Minutes.objects.exists()
+    assert event.title != "Sneaky"
 
 
 @pytest.mark.parametrize("persona", list(EXPECTED))

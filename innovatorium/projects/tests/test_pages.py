@@ -28,6 +28,7 @@ def _urls(project, milestone, entry):
         "programmes": (reverse("projects:programmes", args=[n]), "public"),
         "detail": (project.get_absolute_url(), "public"),
         "create": (reverse("projects:create", args=[n]), "staff"),
+        "edit": (reverse("projects:edit", args=[n, p]), "staff"),
         "programme_create": (reverse("projects:programme_create", args=[n]), "staff"),
         "team_add": (reverse("projects:team_add", args=[n, p]), "staff"),
         "milestone_add": (reverse("projects:milestone_add", args=[n, p]), "staff"),
