@@ -8,7 +8,7 @@ PY := $(UV) run --frozen python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install uv deps assets static migrate demo browser lint check pytest bench clean
+.PHONY: run serve test install uv deps assets static migrate demo browser lint check pytest bench clean
 
 run: install static migrate demo
 	@echo ""
@@ -16,6 +16,20 @@ run: install static migrate demo
 	@$(PY) manage.py demo_data --list-logins
 	@echo ""
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Production mode: gunicorn web processes and the background task worker (Procfile, run by honcho) on PostgreSQL.
+# INNOVATORIUM_ENV defaults to production here, so SECRET_KEY and ALLOWED_HOSTS must be set (docs/deployment.md).
+serve: export INNOVATORIUM_ENV ?= production
+serve: install
+	@case "$$DATABASE_URL" in postgres://*|postgresql://*) ;; \
+	  *) echo "make serve needs PostgreSQL: set DATABASE_URL=postgres://user:password@host:5432/innovatorium" \
+	       "(see docs/deployment.md)." >&2; exit 2;; esac
+	$(PY) manage.py check --deploy --fail-level ERROR
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
+	@echo "  Innovatorium (production mode) on http://$(HOST):$(PORT)/ with a background worker (Ctrl-C stops both)"
+	HOST=$(HOST) PORT=$(PORT) $(UV) run --frozen honcho start -f Procfile
 
 test: install static browser lint check pytest
 

@@ -1,0 +1,27 @@
+"""Gunicorn settings for `make serve` and the systemd unit in docs/deployment.md (read from the environment).
+
+Web processes are stateless (sessions, cache and task queue live in PostgreSQL), so run as many as the machine
+has cores for, on as many machines as you like, behind one reverse proxy and one PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}")
+workers = int(os.environ.get("WEB_CONCURRENCY", min(4, multiprocessing.cpu_count() * 2)))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))  # gthread: a slow client never blocks a whole worker
+worker_class = "gthread"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))  # a request stuck this long is killed and logged
+graceful_timeout = 20
+keepalive = 5
+preload_app = True  # import Django once in the master, then fork (faster start, shared memory)
+max_requests = 5000  # recycle workers now and then, so a slow leak can never take the site down
+max_requests_jitter = 500
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+errorlog = "-"
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")  # the reverse proxy's address
+# Several gunicorns may share a machine (and a home directory): no shared control socket (systemd or honcho
+# sends the signals instead).
+control_socket_disable = True
