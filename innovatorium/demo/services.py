@@ -50,6 +50,7 @@ DEMO_CONTENT: list[tuple[str, str, int]] = [
     ("innovatorium.priorities", "innovatorium.priorities.demo.create_demo_round", 300),
     ("innovatorium.deliberation", "innovatorium.deliberation.demo.create_demo_conversation", 500),
     ("innovatorium.events", "innovatorium.events.demo.create_demo_events", 80),
+    ("innovatorium.impact", "innovatorium.impact.demo.create_demo_impact", 90),
     ("innovatorium.governance", "innovatorium.governance.demo.create_demo_governance", 12),
     ("innovatorium.dashboard", "innovatorium.dashboard.demo.create_demo_dashboard", 120),
 ]
