@@ -20,6 +20,7 @@ from innovatorium.deliberation.api import router as deliberation_router
 from innovatorium.events.api import router as events_router
 from innovatorium.exchange.api import router as exchange_router
 from innovatorium.governance.api import router as governance_router
+from innovatorium.impact.api import router as impact_router
 from innovatorium.networks.api import counts_router, verification_router
 from innovatorium.networks.api import router as networks_router
 from innovatorium.priorities.api import router as priorities_router
@@ -72,6 +73,7 @@ api.add_router("/priorities", priorities_router)
 api.add_router("/deliberation", deliberation_router)
 api.add_router("/projects", projects_router)
 api.add_router("/events", events_router)
+api.add_router("/impact", impact_router)
 api.add_router("/dashboard", dashboard_router)
 api.add_router("/governance", governance_router)
 

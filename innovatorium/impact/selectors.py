@@ -253,11 +253,14 @@ def subject_get(*, network: Network, kind: str, slug: str) -> Any:
 
 
 def measures_summary(*, network: Network | None = None) -> list[dict[str, Any]]:
-    """One row per measure (nationally, or of one network): what it is, who proposed it, its latest value and its
-    SPC icons. Stable for other apps (the national dashboard) and the API; two queries."""
-    measures = list(_measures(network).order_by("network__name", "name"))
+    """One row per measure (nationally, or of one network): what it is, which partner group proposed it, its latest
+    value and its SPC icons. Stable for other apps (the national dashboard) and the API; two queries."""
+    return summaries_of(measure_views(list(_measures(network).order_by("network__name", "name"))))
+
+
+def summaries_of(views: list[MeasureView]) -> list[dict[str, Any]]:
     out = []
-    for v in measure_views(measures):
+    for v in views:
         m, latest = v.measure, v.latest
         out.append({
             "id": m.pk,
