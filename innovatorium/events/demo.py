@@ -15,6 +15,7 @@ from innovatorium.events import services
 from innovatorium.events.models import Event, EventKind, Registration, RegistrationStatus
 from innovatorium.networks.models import ConstituencyKind, Network
 from innovatorium.people.models import COUNTED_VERIFICATION, STAFF_ROLES, Membership
+from innovatorium.projects.models import Programme, Project
 
 TITLES = [
     (EventKind.CONNECTION, "Meet the innovators: {topic}"),
@@ -61,6 +62,15 @@ def create_demo_events(rng: random.Random, count: int = 80) -> int:
     weights = [len(memberships[n.pk]) for n in networks]
     now = timezone.now()
     made = 0
+    # Programmes and projects (made by the projects demo) the events belong to and move on; a separate stream of
+    # random numbers, so the events themselves are the same with or without them.
+    links = random.Random(rng.randint(0, 2**31))
+    programmes: dict[int, list[Programme]] = defaultdict(list)
+    for programme in Programme.objects.filter(network__in=networks).order_by("pk"):
+        programmes[programme.network_id].append(programme)
+    projects: dict[int, list[Project]] = defaultdict(list)
+    for project in Project.objects.filter(network__in=networks).order_by("pk"):
+        projects[project.network_id].append(project)
     for i in range(count):
         network = networks[i] if i < len(networks) else rng.choices(networks, weights=weights)[0]
         members = memberships[network.pk]
@@ -83,6 +93,8 @@ def create_demo_events(rng: random.Random, count: int = 80) -> int:
             online_link="https://meet.example.org/" + f"{network.slug}-{i}" if online else "",
             accessibility=rng.choice(ACCESSIBILITY) if rng.random() < 0.9 else "",
             capacity=rng.choice([None, 12, 20, 30, 40, 60]),
+            programme=links.choice(programmes[network.pk]) if programmes[network.pk] and links.random() < 0.7
+            else None,
         )
         no_patient = rng.random() < 0.25
         pool = [m for m in members if not (no_patient and m.constituency.kind == ConstituencyKind.PATIENTS_PUBLIC)]
@@ -123,7 +135,8 @@ def create_demo_events(rng: random.Random, count: int = 80) -> int:
                 pool_c = list(Challenge.objects.filter(network=network).order_by("pk"))
                 challenges = rng.sample(pool_c, min(len(pool_c), rng.randint(0, 2)))
                 groups = len({m.constituency.kind for m in people}) or 1
+                moved_on = links.sample(projects[network.pk], min(len(projects[network.pk]), links.randint(0, 2)))
                 services.minutes_publish(event=event, actor=None, text=MINUTES.format(n=len(came), groups=groups),
-                                         challenges=challenges)
+                                         challenges=challenges, projects=moved_on)
         made += 1
     return made

@@ -18,7 +18,7 @@ from innovatorium.challenges.models import Challenge
 from innovatorium.networks.models import Network
 from innovatorium.people.models import COUNTED_VERIFICATION, STAFF_ROLES, Membership
 from innovatorium.projects import services
-from innovatorium.projects.models import InvolvementDepth, MilestoneStatus
+from innovatorium.projects.models import InvolvementDepth, MilestoneStatus, ParticipantProfile, TeamMember
 
 PROGRAMMES = [
     ("Diabetes", "Preventing type 2 diabetes and helping people live well with it, designed with the people "
@@ -167,4 +167,32 @@ def create_demo_projects(rng: random.Random, count: int = 60) -> str:
             services.contribution_log(project=project, actor=investor.person, kind="money", unit="gbp",
                                       quantity=Decimal(rng.choice([500, 2000, 5000])),
                                       occurred_on=_day(rng, started, today), description="Development costs")
-    return f"{made} projects in {len(networks)} networks, {tests} user tests, {contributions} contributions"
+    described = _demo_participant_profiles(random.Random(rng.randint(0, 2**31)))
+    return (f"{made} projects in {len(networks)} networks, {tests} user tests, {contributions} contributions, "
+            f"{described} people who said who they are")
+
+
+# Who answers "about you", and how: weighted so that, as in real networks, older, disabled and minority ethnic
+# people are under-represented, and the report has someone to name as missing.
+_AGE_WEIGHTS = [("16-24", 4), ("25-34", 14), ("35-49", 30), ("50-64", 32), ("65-74", 12), ("75+", 3),
+                ("prefer_not", 2), ("", 3)]
+_ETHNIC_WEIGHTS = [("white", 85), ("asian", 4), ("black", 4), ("mixed", 3), ("other", 1), ("prefer_not", 3)]
+_DISABILITY_WEIGHTS = [("no", 82), ("yes_a_little", 8), ("yes_a_lot", 3), ("prefer_not", 4), ("", 3)]
+_DISTRICTS = ["CB1", "CB4", "NR1", "NR3", "IP1", "IP4", "CM1", "CO1", "PE1", "PE7", "SG1", "LU1"]
+
+
+def _pick(rng: random.Random, weights: list[tuple[str, int]]) -> str:
+    return rng.choices([v for v, _ in weights], weights=[w for _, w in weights])[0]
+
+
+def _demo_participant_profiles(rng: random.Random) -> int:
+    """About two in three people on a project team answer "about you" (bulk-created: private, not on the record)."""
+    people = sorted(set(TeamMember.objects.values_list("person_id", flat=True)))
+    profiles = [
+        ParticipantProfile(person_id=pk, age_band=_pick(rng, _AGE_WEIGHTS), ethnic_group=_pick(rng, _ETHNIC_WEIGHTS),
+                           disability=_pick(rng, _DISABILITY_WEIGHTS),
+                           postcode_district=rng.choice(_DISTRICTS) if rng.random() < 0.6 else "")
+        for pk in people if rng.random() < 0.67
+    ]
+    ParticipantProfile.objects.bulk_create(profiles, ignore_conflicts=True)
+    return len(profiles)

@@ -192,8 +192,10 @@ class Report:
         return [KIND_LABELS.get(k, k) for k in self.trend_kinds]
 
 
-def network_report(*, network: Network) -> Report:
-    """The whole "what we do" report for one network, in a small fixed number of queries."""
+def network_report(*, network: Network, with_who: bool = True) -> Report:
+    """The whole "what we do" report for one network, in a small fixed number of queries.
+
+    `with_who=False` leaves out "who takes part" (the charts do not need it)."""
     involvement = involvement_summary(network=network)
     projects = list(
         Project.objects.filter(network=network).select_related("network")
@@ -231,7 +233,7 @@ def network_report(*, network: Network) -> Report:
         network=network, involvement=involvement, projects=projects, events=events,
         events_with_patient_speaker=with_speaker, has_patient_representative=representative,
         quarters=[quarters[q] for q in sorted(quarters)], trend_kinds=trend_kinds, governance=governance_installed(),
-        who=who_takes_part(network=network), seats_template=seats_template(),
+        who=who_takes_part(network=network) if with_who else None, seats_template=seats_template(),
     )
     if not representative:
         report.warnings.append(Warning(

@@ -37,14 +37,14 @@ def _svg_response(svg: str) -> HttpResponse:
 @public
 @require_GET
 def depth_chart(request: HttpRequest, network_slug: str) -> HttpResponse:
-    report = involvement.network_report(network=_network(network_slug))
+    report = involvement.network_report(network=_network(network_slug), with_who=False)
     return _svg_response(involvement.depth_chart_svg(report))
 
 
 @public
 @require_GET
 def trend_chart(request: HttpRequest, network_slug: str) -> HttpResponse:
-    report = involvement.network_report(network=_network(network_slug))
+    report = involvement.network_report(network=_network(network_slug), with_who=False)
     return _svg_response(involvement.trend_chart_svg(report))
 
 

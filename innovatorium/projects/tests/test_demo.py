@@ -5,7 +5,7 @@ import random
 from innovatorium.factories import member
 from innovatorium.people.models import Role
 from innovatorium.projects.demo import create_demo_projects
-from innovatorium.projects.models import Contribution, Project, UserTest
+from innovatorium.projects.models import Contribution, ParticipantProfile, Project, UserTest
 from innovatorium.projects.selectors import involvement_summary
 from innovatorium.record.selectors import record_verify
 
@@ -21,4 +21,5 @@ def test_demo_projects_have_teams_tests_and_contributions(network, other_network
     assert Project.objects.filter(network=network).count() >= 1
     assert UserTest.objects.exists() and Contribution.objects.exists()
     assert involvement_summary(network=network).team_members > 0
+    assert ParticipantProfile.objects.exists() and "said who they are" in summary
     assert record_verify().ok
