@@ -14,6 +14,7 @@ from ninja.openapi.docs import render_template
 
 from innovatorium.adoption.api import router as adoption_router
 from innovatorium.atlas.api import router as atlas_router
+from innovatorium.benefits.api import router as benefits_router
 from innovatorium.challenges.api import router as challenges_router
 from innovatorium.dashboard.api import router as dashboard_router
 from innovatorium.deliberation.api import router as deliberation_router
@@ -76,6 +77,7 @@ api.add_router("/events", events_router)
 api.add_router("/impact", impact_router)
 api.add_router("/dashboard", dashboard_router)
 api.add_router("/governance", governance_router)
+api.add_router("/benefits", benefits_router)
 
 
 @api.exception_handler(PermissionDenied)
