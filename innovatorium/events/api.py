@@ -42,6 +42,7 @@ class EventOut(Schema):
     online: bool
     accessibility: str
     capacity: int | None
+    programme: str | None = Field(description="Slug of the network's programme the event belongs to, if any.")
     confirmed: int
     waitlisted: int
     has_patient_or_public_speaker: bool
@@ -77,7 +78,8 @@ def _out(event: Event) -> dict:
         "id": event.pk, "network": event.network.slug, "slug": event.slug, "title": event.title,
         "kind": event.kind, "status": event.status, "starts_at": event.starts_at, "ends_at": event.ends_at,
         "place": event.place, "online": bool(event.online_link), "accessibility": event.accessibility,
-        "capacity": event.capacity, "confirmed": event.confirmed_count, "waitlisted": event.waitlisted_count,
+        "capacity": event.capacity, "programme": event.programme.slug if event.programme else None,
+        "confirmed": event.confirmed_count, "waitlisted": event.waitlisted_count,
         "has_patient_or_public_speaker": any(s.is_patient_or_public for s in speakers),
         "url": event.get_absolute_url(), "ics_url": reverse("events:ics", kwargs=kwargs),
         "speakers": [SpeakerOut(name=s.display_name, constituency_kind=s.constituency_kind, topic=s.topic)

@@ -16,7 +16,7 @@ def events_public(*, network: Network | None = None) -> QuerySet[Event]:
     events = Event.objects.exclude(status=EventStatus.DRAFT)
     if network is not None:
         events = events.filter(network=network)
-    return events.select_related("network").annotate(
+    return events.select_related("network", "programme").annotate(
         confirmed_count=Count("registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED)),
         waitlisted_count=Count("registrations", filter=Q(registrations__status=RegistrationStatus.WAITLISTED)),
         has_patient_speaker=Exists(Speaker.objects.filter(

@@ -113,6 +113,79 @@ def _project(network: str, slug: str) -> Project:
     return project
 
 
+class WarningOut(Schema):
+    code: str = Field(description="no_patient_partner, no_patient_speaker or no_patient_representative")
+    text: str
+    url: str
+
+
+class GroupOut(Schema):
+    code: str
+    label: str
+    participants: int | None = Field(description="None when 1 to 4 people (suppressed: 'fewer than 5').")
+    share: int | None = Field(description="Percentage of those who answered; None when suppressed or too few.")
+    region_share: float = Field(description="Percentage of the region's people (Census 2021, approximate).")
+
+
+class DimensionOut(Schema):
+    code: str
+    title: str
+    answered: int | None = Field(description="None when fewer than 5 answered (nothing is shown then).")
+    groups: list[GroupOut]
+    missing: list[str] = Field(description="Plain sentences naming groups under-represented among participants.")
+
+
+class WhoTakesPartOut(Schema):
+    participants: int
+    told_us: int | None = Field(description="None when fewer than 5 participants answered at all.")
+    region: str
+    source: str
+    dimensions: list[DimensionOut]
+
+
+class InvolvementOut(Schema):
+    network: str
+    projects: int
+    team_places: int
+    patient_public_places: int
+    patient_public_share: int | None
+    paid_hours: Decimal
+    unpaid_hours: Decimal
+    events: int
+    events_with_patient_or_public_speaker: int
+    warnings: list[WarningOut]
+    who_takes_part: WhoTakesPartOut
+
+
+@router.get("/involvement/{network}/report", response=InvolvementOut,
+            summary="A network's involvement report: who takes part, how deeply, and what to put right")
+def involvement_report(request: HttpRequest, network: str) -> dict:
+    """The figures of the network's "what we do" page. Personal answers appear only in aggregate, with groups
+    of fewer than 5 people suppressed."""
+    from django.shortcuts import get_object_or_404
+
+    from innovatorium.networks.models import Network
+    from innovatorium.projects import involvement
+
+    report = involvement.network_report(network=get_object_or_404(Network, slug=network))
+    inv, who = report.involvement, report.who
+    return {
+        "network": network, "projects": inv.projects, "team_places": inv.team_members,
+        "patient_public_places": inv.patient_public, "patient_public_share": inv.patient_public_share,
+        "paid_hours": inv.paid_hours, "unpaid_hours": inv.unpaid_hours, "events": len(report.events),
+        "events_with_patient_or_public_speaker": report.events_with_patient_speaker,
+        "warnings": [{"code": w.code, "text": w.text, "url": w.url} for w in report.warnings],
+        "who_takes_part": {
+            "participants": who.participants, "told_us": who.told_us, "region": who.region, "source": who.source,
+            "dimensions": [{
+                "code": d.code, "title": d.title, "answered": d.answered, "missing": d.missing,
+                "groups": [{"code": c.code, "label": c.label, "participants": c.count, "share": c.share,
+                            "region_share": c.population_share} for c in d.cells],
+            } for d in who.dimensions],
+        },
+    }
+
+
 @router.get("/", response=ProjectPageOut, summary="Co-production projects, newest first")
 def list_projects(request: HttpRequest, network: str = "", status: str = "", limit: int = 20,
                   offset: int = 0) -> dict:

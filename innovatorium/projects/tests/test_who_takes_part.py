@@ -158,3 +158,13 @@ def test_who_takes_part_runs_in_a_fixed_number_of_queries(project, facilitator, 
     with django_assert_max_num_queries(3):
         who = involvement.who_takes_part(network=project.network)
     assert who.districts == 1
+
+
+def test_the_api_gives_the_report_with_small_groups_suppressed(client, project, facilitator):
+    _team(project, facilitator, 21, age_band="50-64", disability="no")
+    _team(project, facilitator, 1, age_band="75+", disability="yes_a_lot")
+    data = client.get(f"/api/projects/involvement/{project.network.slug}/report").json()
+    assert data["team_places"] == 22 and data["who_takes_part"]["told_us"] == 22
+    age = {g["code"]: g for g in data["who_takes_part"]["dimensions"][0]["groups"]}
+    assert age["75+"]["participants"] is None and age["75+"]["share"] is None
+    assert client.get("/api/projects/involvement/nowhere/report").status_code == 404
