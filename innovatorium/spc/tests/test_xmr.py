@@ -14,8 +14,11 @@ Sources reproduced (numbers copied from the public repositories' tests, not reco
 - ``nhspy-plotthedots``, ``tests/unittests/test_limits_calculations.py``: mean, limits and near limits of five
   small series, given to full precision.
 
-Hand-built (expected values computed in the test from the documented formulas, said so in each docstring): the
-outlier-screening data of NHSRplotthedots' "Deviations from Excel defaults" vignette (which prints no numbers),
+- NHS-R ``NHSRplotthedots``, vignette "Deviations from Excel defaults": the limits printed in its figure captions
+  for the outlier-screening example, screened (4.6, 1.94, -0.72) and unscreened as MDC's Excel tool (6.95, 1.94,
+  -3.06), with the one special-cause improvement point.
+
+Hand-built (expected values computed in the test from the documented formulas, said so in each docstring):
 two-of-three, baseline freezing, recalculation and the icons.
 """
 
@@ -143,20 +146,23 @@ def test_nhspy_limits_calculations(values, expected):
 
 
 def test_outlier_screening_deviations_vignette_data():
-    """Data of NHSRplotthedots' "Deviations from Excel defaults" vignette, which prints no numbers: expected values
-    computed here by the documented formulas. Unscreened (MDC Excel): mean MR = 32/17; screened: the two moving
-    ranges of 8 (≥ 3.267 × 32/17) are dropped, leaving fifteen 1s."""
+    """NHSRplotthedots vignette "Deviations from Excel defaults" (deviations.Rmd, published on CRAN): the figure
+    captions give, for 1,2,1,2,10,1,2,... (18 points), UPL 4.6, mean 1.94, LPL -0.72 with outlier screening and
+    UPL 6.95, mean 1.94, LPL -3.06 without (the Excel tool's way); both show the fifth point alone as a special
+    cause improvement (higher is better by default there). By formula: unscreened mean MR = 32/17; screened, the
+    two moving ranges of 8 (≥ 3.267 × 32/17) are dropped, leaving fifteen 1s."""
     data = [1, 2, 1, 2, 10, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1]
-    mean = sum(data) / len(data)
-    excel = xmr(data).segments[0]
-    assert excel.mean == pytest.approx(mean)
-    assert excel.mean_mr == pytest.approx(32 / 17)
-    assert excel.upl == pytest.approx(mean + 2.66 * 32 / 17)
-    screened = xmr(data, screen_outliers=True).segments[0]
-    assert 8 >= MR_LIMIT_FACTOR * 32 / 17
-    assert screened.mean_mr == pytest.approx(1.0)
-    assert screened.upl == pytest.approx(mean + 2.66)
-    assert xmr(data).flagged("outside_limits") == [4]
+    excel = xmr(data, direction="higher")
+    seg = excel.segments[0]
+    assert (round(seg.upl, 2), round(seg.mean, 2), round(seg.lpl, 2)) == (6.95, 1.94, -3.06)
+    assert seg.mean_mr == pytest.approx(32 / 17)
+    screened = xmr(data, direction="higher", screen_outliers=True)
+    sseg = screened.segments[0]
+    assert (round(sseg.upl, 2), round(sseg.mean, 2), round(sseg.lpl, 2)) == (4.6, 1.94, -0.72)
+    assert 8 >= MR_LIMIT_FACTOR * 32 / 17 and sseg.mean_mr == pytest.approx(1.0)
+    for r in (excel, screened):
+        assert r.flagged() == [4]
+        assert r.points[4].point_type == "improvement"
 
 
 def test_two_of_three_same_side():
