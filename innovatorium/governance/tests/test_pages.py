@@ -225,3 +225,8 @@ def test_rerun_sortition_command_reproduces_the_draw(world, capsys):
 
     call_command("rerun_sortition", str(world["draw"].pk))
     assert "same panel" in capsys.readouterr().out
+
+
+def test_the_involvement_report_shows_seats_by_partner_group(client, seated_board, network):
+    page = client.get(reverse("projects:what_we_do", args=[network.slug])).content.decode()
+    assert 'data-body="board"' in page and "3 of 4 seats filled, 1 empty" in page
