@@ -15,8 +15,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
-from ninja.responses import Status
 from ninja.errors import HttpError
+from ninja.responses import Status
 from ninja.security import django_auth
 
 from innovatorium.benefits import selectors, services

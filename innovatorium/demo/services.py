@@ -47,6 +47,7 @@ DEMO_CONTENT: list[tuple[str, str, int]] = [
     ("innovatorium.adoption", "innovatorium.adoption.demo.create_demo_adoption", 8000),
     ("innovatorium.challenges", "innovatorium.challenges.demo.create_demo_challenges", 150),
     ("innovatorium.projects", "innovatorium.projects.demo.create_demo_projects", 60),
+    ("innovatorium.benefits", "innovatorium.benefits.demo.create_demo_benefits", 5),
     ("innovatorium.priorities", "innovatorium.priorities.demo.create_demo_round", 300),
     ("innovatorium.deliberation", "innovatorium.deliberation.demo.create_demo_conversation", 500),
     ("innovatorium.events", "innovatorium.events.demo.create_demo_events", 80),
