@@ -194,8 +194,8 @@ def walk_api(client: Client, schema: dict[str, Any], network_slugs: list[str], w
             pools = [sorted({str(v) for payload in responses.values() for item in _items(payload)
                              if (v := _candidates(p, item)) is not None})[:PER_ROUTE] for p in params]
             if all(pools):
-                filled = [_PARAM.sub(lambda m, c=dict(zip(params, combo, strict=True)): c[m.group(1)], template)
-                          for combo in list(product(*pools))[:PER_ROUTE]]
+                combos = [dict(zip(params, combo, strict=True)) for combo in list(product(*pools))[:PER_ROUTE]]
+                filled = [_PARAM.sub(lambda m, c=c: c[m.group(1)], template) for c in combos]
         if not filled:
             unfilled.append(template)
         for url in filled[:PER_ROUTE]:
