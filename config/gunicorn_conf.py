@@ -19,7 +19,7 @@ keepalive = 5
 preload_app = True  # import Django once in the master, then fork (faster start, shared memory)
 max_requests = 5000  # recycle workers now and then, so a slow leak can never take the site down
 max_requests_jitter = 500
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None  # empty: no access log
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")  # the reverse proxy's address
 # Several gunicorns may share a machine (and a home directory): no shared control socket (systemd or honcho
