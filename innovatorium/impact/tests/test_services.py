@@ -170,3 +170,15 @@ def test_the_spc_result_finds_the_shift(measure, facilitator):
     assert view.signal == 1
     assert view.result.flagged("shift")  # the last eight months sit above the mean
 
+
+
+def test_erasure_unlinks_the_proposer_and_keeps_the_measure_and_weights(measure, patient, facilitator):
+    from innovatorium.impact.privacy import erase_person
+
+    services.weight_cast(measure=measure, actor=patient, weight=7)
+    services.observation_record(measure=measure, actor=patient, period=months_back(1)[0], value=Decimal(3))
+    erase_person(person=patient)
+    measure.refresh_from_db()
+    assert measure.proposed_by is None and measure.proposed_by_constituency.slug == "patients-public"
+    assert Observation.objects.get().entered_by is None
+    assert WeightVote.objects.get().weight == 7
