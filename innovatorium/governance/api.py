@@ -17,6 +17,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
+from innovatorium.core import ratelimit
 from innovatorium.governance import selectors, services
 from innovatorium.governance.models import Draw, Election, Motion
 from innovatorium.networks.models import Network
@@ -186,10 +187,14 @@ def get_election(request: HttpRequest, election_id: int) -> dict:
 def cast_ballot(request: HttpRequest, election_id: int, data: BallotIn) -> Status:
     """403 for someone who may not vote here; 409 after close or for a second ballot; 422 for a bad ranking."""
     election = get_object_or_404(Election, pk=election_id)
+    person = _person(request)
     try:
-        receipt = services.ballot_cast(election=election, actor=_person(request), ranking=data.ranking)
+        ratelimit.check(request, ratelimit.BALLOTS, person=person)
+        receipt = services.ballot_cast(election=election, actor=person, ranking=data.ranking)
     except PermissionDenied as exc:
         raise HttpError(403, str(exc)) from None
+    except ratelimit.RateLimited as exc:
+        raise HttpError(429, " ".join(exc.messages)) from None
     except (services.VotingClosed, services.AlreadyVoted) as exc:
         raise HttpError(409, " ".join(exc.messages)) from None
     return Status(201, {"receipt": receipt})
@@ -249,10 +254,14 @@ def get_motion(request: HttpRequest, motion_id: int) -> dict:
 def vote_motion(request: HttpRequest, motion_id: int, data: MotionVoteIn) -> Status:
     """403 for a non-member or a member who must recuse; 409 after close or a second vote; 422 for bad input."""
     motion = get_object_or_404(Motion.objects.select_related("body__network"), pk=motion_id)
+    person = _person(request)
     try:
-        services.motion_vote(motion=motion, actor=_person(request), option=data.option, reason=data.reason)
+        ratelimit.check(request, ratelimit.BALLOTS, person=person)
+        services.motion_vote(motion=motion, actor=person, option=data.option, reason=data.reason)
     except PermissionDenied as exc:
         raise HttpError(403, str(exc)) from None
+    except ratelimit.RateLimited as exc:
+        raise HttpError(429, " ".join(exc.messages)) from None
     except (services.VotingClosed, services.AlreadyVoted) as exc:
         raise HttpError(409, " ".join(exc.messages)) from None
     return Status(201, _motion_out(motion))

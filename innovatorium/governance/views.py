@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from innovatorium.core import ratelimit
 from innovatorium.core.forms import add_service_errors
 from innovatorium.core.permissions import acting_person, public, requires
 from innovatorium.governance import forms, selectors, services
@@ -206,6 +207,7 @@ def nominate(request: HttpRequest, network_slug: str, pk: int) -> HttpResponse:
         refused = "Nominations for this election have closed."
     if request.method == "POST" and refused is None and form.is_valid():
         try:
+            ratelimit.check(request, ratelimit.POSTS, person=person)
             services.nominate(election=election, actor=person, statement=form.cleaned_data["statement"])
         except PermissionDenied as exc:
             refused = str(exc)
@@ -260,6 +262,7 @@ def election_vote(request: HttpRequest, network_slug: str, pk: int) -> HttpRespo
         if not errors:
             try:
                 ranking = services.ranking_from_positions(positions)
+                ratelimit.check(request, ratelimit.BALLOTS, person=person)
                 receipt = services.ballot_cast(election=election, actor=person, ranking=ranking)
             except PermissionDenied as exc:
                 refused = str(exc)
@@ -411,6 +414,7 @@ def motion_new(request: HttpRequest, network_slug: str, body_slug: str) -> HttpR
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
+            ratelimit.check(request, ratelimit.MOTIONS, person=person)
             motion = services.motion_propose(
                 body=body, actor=person, title=data["title"], text=data["text"], interests=data["interests"],
                 kind=data["kind"], quorum=data["quorum"], threshold=data["threshold"],
@@ -479,6 +483,7 @@ def motion_vote(request: HttpRequest, network_slug: str, pk: int) -> HttpRespons
     form = forms.MotionVoteForm(request.POST, choices=_vote_choices(motion))
     if form.is_valid():
         try:
+            ratelimit.check(request, ratelimit.BALLOTS, person=acting_person(request))
             services.motion_vote(motion=motion, actor=acting_person(request), option=form.cleaned_data["option"],
                                  reason=form.cleaned_data["reason"])
         except PermissionDenied as exc:
@@ -487,6 +492,8 @@ def motion_vote(request: HttpRequest, network_slug: str, pk: int) -> HttpRespons
             return _motion_page(request, motion, form, refused=" ".join(exc.messages), status=409)
         except services.AlreadyVoted as exc:
             return _motion_page(request, motion, form, refused=" ".join(exc.messages), status=409)
+        except ratelimit.RateLimited as exc:
+            return _motion_page(request, motion, form, refused=" ".join(exc.messages), status=429)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

@@ -230,3 +230,13 @@ def test_rerun_sortition_command_reproduces_the_draw(world, capsys):
 def test_the_involvement_report_shows_seats_by_partner_group(client, seated_board, network):
     page = client.get(reverse("projects:what_we_do", args=[network.slug])).content.decode()
     assert 'data-body="board"' in page and "3 of 4 seats filled, 1 empty" in page
+
+
+def test_hammering_the_vote_endpoint_is_rate_limited(client, seated_board, patients, facilitator):
+    motion = services.motion_propose(body=seated_board, actor=facilitator, title="M", text="t")
+    client.force_login(patients[0].user)
+    url = f"/api/governance/motions/{motion.pk}/vote"
+    statuses = [client.post(url, {"option": "agree"}, content_type="application/json").status_code
+                for _ in range(11)]
+    assert statuses[0] == 201 and set(statuses[1:10]) == {409} and statuses[10] == 429
+    assert MotionVote.objects.count() == 1

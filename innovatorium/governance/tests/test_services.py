@@ -179,3 +179,17 @@ def test_non_members_cannot_vote_on_motions(seated_board, facilitator, patients)
     motion = services.motion_propose(body=seated_board, actor=facilitator, title="M", text="t")
     with pytest.raises(PermissionDenied):
         services.motion_vote(motion=motion, actor=patients[3], option="agree")
+
+
+def test_erasure_clears_what_a_member_wrote_and_keeps_every_tally(election, facilitator, patients, seated_board):
+    from innovatorium.governance.privacy import ERASED, erase_person
+
+    nom = services.nominate(election=election, actor=patients[0], statement="My life story")
+    motion = services.motion_propose(body=seated_board, actor=facilitator, title="M", text="t")
+    services.motion_vote(motion=motion, actor=patients[0], option="block", reason="Because of my diagnosis")
+    erase_person(person=patients[0])
+    nom.refresh_from_db()
+    assert nom.statement == ERASED
+    vote = MotionVote.objects.get()
+    assert vote.option == "block" and vote.reason == ERASED
+    assert not BodyMember.objects.filter(person=patients[0], ended_at__isnull=True).exists()
