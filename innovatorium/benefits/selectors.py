@@ -402,3 +402,15 @@ def pending_acceptances(*, person) -> list[VersionParty]:  # noqa: ANN001
                                     version__status=VersionStatus.PROPOSED)
         .select_related("version__agreement__innovation", "version__agreement__network", "party")
     )
+
+
+def agreement_totals(*, agreement: Agreement) -> BenefitTotals:
+    """One agreement's totals (always public), in one query."""
+    sums = PostingLine.objects.filter(posting__event__agreement=agreement).aggregate(
+        earned=Sum("amount", filter=Q(account_kind=AccountKind.SOURCE, event_kind__in=EARNED_KINDS)),
+        saved=Sum("amount", filter=Q(account_kind=AccountKind.SOURCE, event_kind__in=SAVED_KINDS)),
+        shared=Sum("amount", filter=Q(account_kind=AccountKind.PARTY)),
+        reinvested=Sum("amount", filter=Q(account_kind=AccountKind.FUND)),
+    )
+    return BenefitTotals(earned=(sums["earned"] or ZERO) + ZERO, saved=(sums["saved"] or ZERO) + ZERO,
+                         shared=-(sums["shared"] or ZERO) + ZERO, reinvested=-(sums["reinvested"] or ZERO) + ZERO)

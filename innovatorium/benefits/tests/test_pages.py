@@ -218,3 +218,10 @@ def test_amounts_sum_on_the_network_page(client, adopted, facilitator):
     _pay(adopted.agreement, facilitator, amount="0.01", key="b")
     page = client.get(reverse("benefits:network", args=[adopted.agreement.network.slug])).content.decode()
     assert "£10.01" in page
+
+
+def test_the_innovation_page_links_to_its_benefit_statement(client, adopted, facilitator):
+    _pay(adopted.agreement, facilitator, amount="100.00")
+    page = client.get(adopted.agreement.innovation.get_absolute_url()).content.decode()
+    assert adopted.agreement.get_absolute_url() in page
+    assert "£90.00 shared" in page
