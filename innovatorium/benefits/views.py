@@ -288,7 +288,7 @@ def _draft_post(request: HttpRequest, version: AgreementVersion, form_key: str, 
         "share_total": sum((t.share_percent or Decimal(0) for t in version.terms.all()), Decimal(0)),
     }
     context.update(_draft_forms(version, **{form_key: form}))
-    return render(request, "benefits/version.html", context, status=400)
+    return render(request, "benefits/version.html", context)
 
 
 @requires("benefits.manage_agreement", obj=_version)
@@ -360,7 +360,7 @@ def version_propose(request: HttpRequest, network_slug: str, innovation_slug: st
             "share_total": sum((t.share_percent or Decimal(0) for t in version.terms.all()), Decimal(0)),
         }
         context.update(_draft_forms(version, problem=exc.messages))
-        return render(request, "benefits/version.html", context, status=400)
+        return render(request, "benefits/version.html", context)
     messages.success(request, "Sent to the parties. It is adopted when every party's representative accepts it.")
     return redirect(version.get_absolute_url())
 
@@ -432,7 +432,7 @@ def event_record(request: HttpRequest, network_slug: str, innovation_slug: str) 
     return render(request, "benefits/event_form.html", {
         "network": agreement.network, "agreement": agreement, "version": version, "form": form,
         "crumbs": _agreement_crumbs(agreement),
-    }, status=400 if form.errors else 200)
+    })
 
 
 @requires("benefits.reverse_posting", obj=_agreement)
@@ -454,4 +454,4 @@ def posting_reverse(request: HttpRequest, network_slug: str, innovation_slug: st
     return render(request, "benefits/reverse.html", {
         "network": agreement.network, "agreement": agreement, "posting": posting, "form": form,
         "crumbs": _agreement_crumbs(agreement),
-    }, status=400 if form.errors else 200)
+    })
