@@ -17,10 +17,16 @@ from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.test import Client
 
+from innovatorium.api import api
 from innovatorium.demo.services import demo_data_load
+from innovatorium.factories import UserFactory
+from innovatorium.networks.models import Network
+from innovatorium.people import services as people_services
 from innovatorium.people.models import Membership, Person, User
 from tests.privacy import sentinels
+from tests.privacy.walk import Walk, crawl, walk_api
 
 DEMO_PEOPLE = 64  # the smallest load with every network's staff; every app's content, scaled down
 
@@ -111,3 +117,24 @@ def world(django_db_setup, django_db_blocker) -> Any:  # noqa: ANN001
         yield result
         transaction.set_rollback(True)
         cache.clear()
+
+
+@pytest.fixture(scope="package")
+def walked(world, django_db_blocker):  # noqa: ANN001, ANN201
+    """The walk's responses: (anonymous crawl, member crawl, API walk, API paths without values)."""
+    with django_db_blocker.unblock():
+        slugs = list(Network.objects.order_by("slug").values_list("slug", flat=True))
+        starts = ["/", "/record/", "/about/privacy/", *[f"/{s}/" for s in slugs]]
+        anonymous, member_walk, api_walk = Walk(), Walk(), Walk()
+        crawl(Client(), starts, anonymous)
+        # A signed-in member of one network: sees member-only links, but nobody else's private data.
+        user = UserFactory(email="plain-member@example.org")
+        person = Person.objects.create(user=user)
+        network = Network.objects.get(slug=slugs[0])
+        people_services.membership_join(person=person, network=network,
+                                        constituency=network.constituencies.get(slug="patients-public"))
+        member = Client()
+        member.force_login(user)
+        crawl(member, starts, member_walk)
+        unfilled = walk_api(Client(), api.get_openapi_schema(path_prefix="/api/"), slugs, api_walk)
+        yield anonymous, member_walk, api_walk, unfilled

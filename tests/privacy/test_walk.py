@@ -8,38 +8,13 @@ neither staff nor any of the planted people; then it GETs every API path in the 
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from innovatorium.api import api
-from innovatorium.factories import UserFactory
-from innovatorium.networks.models import Network
-from innovatorium.people import services as people_services
-from innovatorium.people.models import Person
 from tests.privacy import sentinels
-from tests.privacy.walk import Walk, crawl, kind_of, walk_api
+from tests.privacy.walk import Walk, kind_of
 
 # The first test loads the demo data and walks the site, which takes a few minutes.
 pytestmark = [pytest.mark.django_db, pytest.mark.timeout(1500)]
-
-
-@pytest.fixture(scope="package")
-def walked(world, django_db_blocker):  # noqa: ANN001, ANN201
-    with django_db_blocker.unblock():
-        slugs = list(Network.objects.order_by("slug").values_list("slug", flat=True))
-        starts = ["/", "/record/", "/about/privacy/", *[f"/{s}/" for s in slugs]]
-        anonymous, member_walk, api_walk = Walk(), Walk(), Walk()
-        crawl(Client(), starts, anonymous)
-        # A signed-in member of one network: sees member-only links, but nobody else's private data.
-        user = UserFactory(email="plain-member@example.org")
-        person = Person.objects.create(user=user)
-        network = Network.objects.get(slug=slugs[0])
-        people_services.membership_join(person=person, network=network,
-                                        constituency=network.constituencies.get(slug="patients-public"))
-        member = Client()
-        member.force_login(user)
-        crawl(member, starts, member_walk)
-        unfilled = walk_api(Client(), api.get_openapi_schema(path_prefix="/api/"), slugs, api_walk)
-        yield anonymous, member_walk, api_walk, unfilled
 
 
 def _leaks(walk: Walk) -> list[str]:
