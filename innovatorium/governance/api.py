@@ -232,7 +232,7 @@ def _motion_out(motion: Motion) -> dict:
         "minutes": motion.minutes,
         "votes": [{"member": v.person.public_name, "constituency": v.constituency.slug, "option": v.option,
                    "reason": v.reason} for v in votes] if visible else None,
-        "recused": [r.person.public_name for r in motion.recusals.select_related("person")],
+        "recused": [r.person.public_name for r in motion.recusals.all()],
         "url": motion.get_absolute_url(),
     }
 
@@ -241,12 +241,14 @@ def _motion_out(motion: Motion) -> dict:
 def list_motions(request: HttpRequest, network_slug: str, limit: int = 50, offset: int = 0) -> list[dict]:
     network = get_object_or_404(Network, slug=network_slug)
     limit = max(1, min(limit, 100))
-    return [_motion_out(m) for m in selectors.motions_for(network=network)[offset: offset + limit]]
+    motions = selectors.with_votes(selectors.motions_for(network=network))[offset: offset + limit]
+    return [_motion_out(m) for m in motions]
 
 
 @router.get("/motions/{motion_id}", response=MotionOut, summary="One motion, with its votes and decision")
 def get_motion(request: HttpRequest, motion_id: int) -> dict:
-    return _motion_out(get_object_or_404(Motion.objects.select_related("body__network"), pk=motion_id))
+    return _motion_out(get_object_or_404(selectors.with_votes(Motion.objects.select_related("body__network")),
+                                         pk=motion_id))
 
 
 @router.post("/motions/{motion_id}/vote", response={201: MotionOut}, auth=django_auth,
@@ -264,4 +266,5 @@ def vote_motion(request: HttpRequest, motion_id: int, data: MotionVoteIn) -> Sta
         raise HttpError(429, " ".join(exc.messages)) from None
     except (services.VotingClosed, services.AlreadyVoted) as exc:
         raise HttpError(409, " ".join(exc.messages)) from None
-    return Status(201, _motion_out(motion))
+    return Status(201, _motion_out(selectors.with_votes(Motion.objects.select_related("body__network"))
+                                   .get(pk=motion.pk)))

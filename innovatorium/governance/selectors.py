@@ -148,8 +148,18 @@ def motion_get(*, network_slug: str, pk: int) -> Motion:
                              body__network__slug=network_slug, pk=pk)
 
 
+def with_votes(qs: QuerySet[Motion]) -> QuerySet[Motion]:
+    """Motions with their votes and recusals, two queries for any number of motions."""
+    from innovatorium.governance.models import Recusal
+
+    return qs.prefetch_related(
+        Prefetch("votes", queryset=MotionVote.objects.select_related("person", "constituency")),
+        Prefetch("recusals", queryset=Recusal.objects.select_related("person")),
+    )
+
+
 def motion_votes(motion: Motion) -> list[MotionVote]:
-    return list(motion.votes.select_related("person", "constituency"))
+    return list(motion.votes.all())
 
 
 def results_visible(motion: Motion) -> bool:

@@ -444,10 +444,12 @@ def _vote_choices(motion: Any) -> list[tuple[str, str]]:
 
 def _motion_page(request: HttpRequest, motion: Any, form: Any = None, refused: str | None = None,
                  status: int = 200) -> HttpResponse:
+    motion = selectors.with_votes(type(motion).objects.select_related("body__network", "proposed_by")).get(
+        pk=motion.pk)
     person = acting_person(request)
     votes = selectors.motion_votes(motion)
     visible = selectors.results_visible(motion)
-    recusals = list(motion.recusals.select_related("person"))
+    recusals = list(motion.recusals.all())
     seat = (BodyMember.objects.filter(body_id=motion.body_id, person=person, ended_at__isnull=True).first()
             if person else None)
     my_vote = next((v for v in votes if person and v.person_id == person.pk), None)

@@ -240,3 +240,15 @@ def test_hammering_the_vote_endpoint_is_rate_limited(client, seated_board, patie
                 for _ in range(11)]
     assert statuses[0] == 201 and set(statuses[1:10]) == {409} and statuses[10] == 429
     assert MotionVote.objects.count() == 1
+
+
+def test_the_motions_api_lists_in_a_fixed_number_of_queries(
+    client, seated_board, facilitator, patients, django_assert_max_num_queries,
+):
+    for i in range(8):
+        m = services.motion_propose(body=seated_board, actor=facilitator, title=f"M{i}", text="t")
+        services.motion_vote(motion=m, actor=patients[0], option="agree")
+        services.motion_recuse(motion=m, actor=patients[1])
+    with django_assert_max_num_queries(6):
+        response = client.get(f"/api/governance/networks/{seated_board.network.slug}/motions")
+    assert len(response.json()) == 8
