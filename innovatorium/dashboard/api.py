@@ -20,16 +20,17 @@ from innovatorium.networks.models import Network
 
 router = Router(tags=["dashboard"])
 MAX_LIMIT = 500
+MAX_OFFSET = 10**9  # beyond any real list; larger numbers would overflow the database's integer
 
 
-class MethodOut(Schema):
+class DashboardMethodOut(Schema):
     label: str
     unit: str = Field(description="count, people, money (pounds), fte (full-time equivalent jobs), hours or percent.")
     group: str
     method: str = Field(description="How the figure is counted.")
 
 
-class FigureOut(Schema):
+class DashboardFigureOut(Schema):
     key: str
     label: str
     unit: str
@@ -41,20 +42,20 @@ class FigureOut(Schema):
     rows_url: str | None = Field(description="The same records as CSV, where there is a download.")
 
 
-class ScopeOut(Schema):
+class DashboardScopeOut(Schema):
     scope: str = Field(description="'england' or the network's slug.")
     name: str
-    figures: list[FigureOut]
+    figures: list[DashboardFigureOut]
 
 
-class DashboardOut(Schema):
+class DashboardFiguresOut(Schema):
     generated_at: dt.datetime
-    methods: dict[str, MethodOut]
-    england: ScopeOut
-    networks: list[ScopeOut]
+    methods: dict[str, DashboardMethodOut]
+    england: DashboardScopeOut
+    networks: list[DashboardScopeOut]
 
 
-class ReportedOut(Schema):
+class ReportedFigureOut(Schema):
     id: int
     network: str
     kind: str = Field(description="investment or jobs")
@@ -69,22 +70,22 @@ class ReportedOut(Schema):
     withdrawn_reason: str
 
 
-class ReportedPageOut(Schema):
-    items: list[ReportedOut]
+class ReportedFigurePageOut(Schema):
+    items: list[ReportedFigureOut]
     count: int
 
 
-@router.get("/figures", response=DashboardOut, summary="Every dashboard figure, for England and each network")
+@router.get("/figures", response=DashboardFiguresOut, summary="Every dashboard figure, for England and each network")
 def figures(request: HttpRequest) -> dict:
     return dashboard_json(selectors.dashboard(), request)
 
 
-@router.get("/reported", response=ReportedPageOut, summary="Reported investment and jobs, with their sources")
+@router.get("/reported", response=ReportedFigurePageOut, summary="Reported investment and jobs, with their sources")
 def reported(request: HttpRequest, network: str | None = None, kind: Literal["investment", "jobs"] | None = None,
              limit: int = 100, offset: int = 0) -> dict:
     chosen = get_object_or_404(Network, slug=network) if network else None
     limit = max(1, min(limit, MAX_LIMIT))
-    offset = max(0, offset)
+    offset = min(max(0, offset), MAX_OFFSET)
     qs = selectors.reported_figures(network=chosen, kind=kind)
     items = [
         {"id": f.pk, "network": f.network.slug, "kind": f.kind, "amount": str(f.amount),
