@@ -118,3 +118,24 @@ def test_more_agree_votes_never_turn_a_pass_into_a_fail(agree, disagree, abstain
 def test_simple_majority_matches_the_definition(agree, disagree, abstain):
     ballots = votes("a" * agree + "d" * disagree + "x" * abstain)
     assert decide(ballots, Rules(quorum=0)).passed == (agree > disagree)
+
+
+options = st.sampled_from(["agree", "disagree", "abstain"])
+ballots_in_groups = st.lists(st.tuples(options, st.sampled_from(["x", "y", "z"])), max_size=30)
+
+
+@FAST
+@given(ballots_in_groups, st.integers(0, 20), st.sampled_from([(Fraction(1, 2), False), (Fraction(2, 3), True)]))
+def test_a_double_majority_pass_is_also_a_plain_pass_and_inquorate_means_too_few_votes(ballots, quorum, bar):
+    threshold, inclusive = bar
+    cast = [Vote(str(i), option, group) for i, (option, group) in enumerate(ballots)]
+    plain = decide(cast, Rules(quorum=quorum, threshold=threshold, inclusive=inclusive))
+    double = decide(cast, Rules(quorum=quorum, threshold=threshold, inclusive=inclusive, double_majority=True,
+                                constituencies=("x", "y", "z")))
+    if double.passed:
+        assert plain.passed
+        for group in ("x", "y", "z"):  # every group, even one nobody in it voted for, gave its majority
+            c = double.by_constituency[group]
+            assert c["agree"] + c["disagree"] > 0
+    assert (plain.outcome == "inquorate") == (len(cast) < quorum) == (double.outcome == "inquorate")
+    assert sum(double.by_constituency[g][o] for g in ("x", "y", "z") for o in double.counts) == len(cast)
