@@ -132,3 +132,15 @@ class SurveyForm(NHSFormMixin, forms.Form):
         self.fields["score"].label = measure.survey_question
         self.fields["score"].error_messages["required"] = "Choose an answer"
 
+
+
+class RecalculateForm(NHSFormMixin, forms.Form):
+    period = forms.ChoiceField(
+        label="Recalculate the limits from",
+        help_text="Do this only after a lasting change (for example 7 or more months on one side of the mean) "
+                  "that you understand and expect to stay. The chart then shows the old and the new process.",
+    )
+
+    def __init__(self, *args: Any, months: list[dt.date], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = [(f"{m:%Y-%m}", f"{m:%B %Y}") for m in months]

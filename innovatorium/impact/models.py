@@ -60,6 +60,10 @@ class Measure(models.Model):
     proposed_by_constituency = models.ForeignKey(
         "networks.Constituency", on_delete=models.PROTECT, related_name="measures_proposed"
     )
+    recalculate_from = models.JSONField(
+        default=list, blank=True,
+        help_text="Months (YYYY-MM) from which the chart's limits are recalculated, after a lasting change.",
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
 

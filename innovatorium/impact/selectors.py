@@ -64,10 +64,13 @@ class MeasureView:
 def spc_result(measure: Measure, observations: list[Observation]) -> XmrResult | None:
     if len(observations) < MIN_SPC_POINTS:
         return None
+    months = set(measure.recalculate_from or [])
+    cuts = [i for i, o in enumerate(observations) if f"{o.period:%Y-%m}" in months]
     return xmr(
         [float(o.value) for o in observations],
         direction=measure.direction,  # type: ignore[arg-type]
         target=float(measure.target) if measure.target is not None else None,
+        recalculate_at=cuts,
     )
 
 

@@ -301,6 +301,28 @@ def survey_answer(
 
 
 @transaction.atomic
+def limits_recalculate(*, measure: Measure, actor: Person | None, period: dt.date | None) -> Measure:
+    """Accept a lasting change: the chart's limits are worked out afresh from ``period`` (Making Data Count's
+    "recalculation" after a sustained shift). ``period=None`` undoes every recalculation."""
+    _require_recorder(actor, measure)
+    if period is None:
+        months: list[str] = []
+    else:
+        month = f"{month_start(period):%Y-%m}"
+        periods = list(Observation.objects.filter(measure=measure).order_by("period").values_list("period", flat=True))
+        if month_start(period) not in periods:
+            raise ValidationError({"period": "Choose a month that has a value"})
+        if periods.index(month_start(period)) < 2 or len(periods) - periods.index(month_start(period)) < 2:
+            raise ValidationError({"period": "Each part of the chart needs at least two months"})
+        months = sorted({*(measure.recalculate_from or []), month})
+    measure.recalculate_from = months
+    measure.save(update_fields=["recalculate_from"])
+    record_append(action="impact.limits.recalculated", actor=actor, network=measure.network, obj=measure,
+                  payload={"measure": measure.slug, "from": months})
+    return measure
+
+
+@transaction.atomic
 def measure_retire(*, measure: Measure, actor: Person | None) -> Measure:
     """Stop a measure taking weights, values and survey answers; its history stays public."""
     _require_recorder(actor, measure)

@@ -17,6 +17,7 @@ urlpatterns = [
     path(M + "values/add/", views.observation_add, name="observation_add"),
     path(M + "values/import/", views.observations_import, name="import"),
     path(M + "retire/", views.measure_retire, name="retire"),
+    path(M + "limits/", views.limits_recalculate, name="limits"),
     path(M + "survey/", views.survey, name="survey"),
     path(M + "survey/thanks/", views.survey_thanks, name="survey_thanks"),
     path(M + "survey/comments/", views.survey_comments, name="comments"),

@@ -19,6 +19,7 @@ from innovatorium.atlas.models import Innovation, PublicationStatus
 from innovatorium.core.forms import add_service_errors
 from innovatorium.core.permissions import acting_person, public, requires
 from innovatorium.impact import charts, forms, ratelimits, selectors, services
+from innovatorium.impact.csvimport import parse_period
 from innovatorium.impact.models import Measure
 from innovatorium.networks.models import Network
 from innovatorium.projects.models import Project
@@ -110,6 +111,9 @@ def measure_detail(request: HttpRequest, network_slug: str, measure_slug: str) -
         if can_weigh else None,
         "my_weight": selectors.my_weight(measure=measure, person=person),
         "can_record": measure.is_active and request.user.has_perm("impact.record_observation", measure),
+        "recalculate_form": forms.RecalculateForm(months=[o.period for o in view.observations[2:-1]])
+        if len(view.observations) >= 4 else None,
+        "recalculated": [parse_period(m) for m in measure.recalculate_from or []],
         "can_read_comments": request.user.has_perm("impact.read_survey_comments", measure),
         "crumbs": _subject_crumbs(measure),
     })
@@ -271,6 +275,24 @@ def observations_import(request: HttpRequest, network_slug: str, measure_slug: s
         "network": measure.network, "measure": measure, "form": form, "problems": problems[:200],
         "more_problems": max(0, len(problems) - 200), "crumbs": _subject_crumbs(measure),
     })
+
+
+@requires("impact.record_observation", obj=_measure)
+@require_POST
+def limits_recalculate(request: HttpRequest, network_slug: str, measure_slug: str) -> HttpResponse:
+    measure = _measure(request, network_slug, measure_slug)
+    if request.POST.get("undo"):
+        services.limits_recalculate(measure=measure, actor=acting_person(request), period=None)
+        messages.success(request, "The chart's limits are worked out from all the values again.")
+        return redirect(measure)
+    try:
+        period = parse_period(request.POST.get("period", ""))
+        services.limits_recalculate(measure=measure, actor=acting_person(request), period=period)
+    except (ValueError, ValidationError) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.success(request, f"The chart's limits are recalculated from {period:%B %Y}.")
+    return redirect(measure)
 
 
 @requires("impact.retire_measure", obj=_measure)

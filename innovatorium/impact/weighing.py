@@ -50,14 +50,14 @@ def view_words(score: float | None) -> str:
     if score is None:
         return "has not weighted these measures yet"
     if score >= 0.5:
-        return "sees clear improvement in what matters most to it"
+        return "sees clear improvement, by its own weights"
     if score > 0.1:
-        return "sees some improvement in what matters to it"
+        return "sees some improvement, by its own weights"
     if score <= -0.5:
-        return "sees clear cause for concern in what matters most to it"
+        return "sees clear cause for concern, by its own weights"
     if score < -0.1:
-        return "sees some cause for concern in what matters to it"
-    return "sees no clear change in what matters to it"
+        return "sees some cause for concern, by its own weights"
+    return "sees no clear change, by its own weights"
 
 
 @dataclass(frozen=True)

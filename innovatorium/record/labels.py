@@ -88,6 +88,7 @@ ACTION_LABELS: dict[str, str] = {
     "priorities.round.published": "Priorities published",
     "impact.measure.proposed": "Impact measure proposed by a partner group",
     "impact.measure.retired": "Impact measure retired",
+    "impact.limits.recalculated": "Impact chart limits recalculated after a lasting change",
     "impact.weight.cast": "Member weighted an impact measure for their partner group",
     "impact.weight.changed": "Member changed their weight for an impact measure",
     "impact.observation.recorded": "Impact measure value recorded for a month",

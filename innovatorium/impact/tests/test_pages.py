@@ -243,3 +243,24 @@ def test_the_report_and_measure_pages_run_a_fixed_number_of_queries(client, netw
 def test_an_empty_network_report_says_so(client, network):
     html = client.get(reverse("impact:network", args=[network.slug])).content.decode()
     assert "No measures have been proposed" in html
+
+
+def test_recalculating_the_limits_after_a_lasting_change(client_for, measure, facilitator, industry_member):
+    services.observations_import(measure=measure, actor=facilitator, text=series_csv(SHIFT))
+    first_new = Observation.objects.filter(measure=measure).order_by("period")[12].period
+    url = reverse("impact:limits", args=[measure.network.slug, measure.slug])
+    assert client_for(industry_member).post(url, {"period": f"{first_new:%Y-%m}"}).status_code == 403
+    c = client_for(facilitator)
+    assert c.post(url, {"period": f"{first_new:%Y-%m}"}).status_code == 302
+    measure.refresh_from_db()
+    assert measure.recalculate_from == [f"{first_new:%Y-%m}"]
+    html = c.get(measure.get_absolute_url()).content.decode()
+    assert 'id="recalculated"' in html and f"{first_new:%B %Y}" in html
+    # two processes, each with its own limits: the old months are no longer "concern" against the new mean
+    assert 'data-special="concern"' not in html
+    c.post(url, {"undo": "1"})
+    measure.refresh_from_db()
+    assert measure.recalculate_from == []
+    c.post(url, {"period": "1999-01"})
+    measure.refresh_from_db()
+    assert measure.recalculate_from == []
