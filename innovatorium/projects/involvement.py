@@ -162,7 +162,7 @@ class QuarterRow:
     quarter: str
     projects_started: int = 0
     joined: dict[str, int] = field(default_factory=dict)  # constituency kind -> team members who joined
-    joined_cells: list[int] = field(default_factory=list)  # `joined` in the report's column order
+    joined_cells: list[tuple[str, int]] = field(default_factory=list)  # (group label, joined), in column order
 
     def cells(self, kinds: list[str]) -> list[int]:
         return [self.joined.get(k, 0) for k in kinds]
@@ -227,7 +227,8 @@ def network_report(*, network: Network, with_who: bool = True) -> Report:
         kinds_seen.add(kind)
     trend_kinds = [k for k in ConstituencyKind.values if k in kinds_seen]
     for row in quarters.values():
-        row.joined_cells = row.cells(trend_kinds)
+        row.joined_cells = [(KIND_LABELS.get(k, k), n) for k, n in zip(trend_kinds, row.cells(trend_kinds),
+                                                                       strict=True)]
 
     report = Report(
         network=network, involvement=involvement, projects=projects, events=events,

@@ -11,7 +11,8 @@ from playwright.sync_api import Page, expect
 
 from innovatorium.challenges import services as challenges
 from innovatorium.factories import PASSWORD
-from innovatorium.projects.models import Contribution, Project
+from innovatorium.projects import services as projects
+from innovatorium.projects.models import Contribution, ParticipantProfile, Project
 from tests.browser.support import DESKTOP, axe_check, sign_in
 
 pytestmark = pytest.mark.browser
@@ -51,6 +52,15 @@ def test_a_project_goes_from_a_patients_need_to_a_tested_prototype_and_a_logged_
     desk.get_by_role("button", name="Add to the team").click()
     axe_check(desk)
     expect(desk.locator("#team")).to_contain_text("Co-produce")
+
+    # The facilitator puts the project in the network's dementia programme from the edit form.
+    programme = projects.programme_create(network=network, actor=facilitator, name="Dementia")
+    desk.get_by_role("link", name="Edit the project").click()
+    axe_check(desk)
+    desk.get_by_label("Programme (optional)").select_option(programme.slug)
+    desk.get_by_role("button", name="Save changes").click()
+    axe_check(desk)
+    expect(desk.get_by_role("link", name="Dementia")).to_be_visible()
 
     desk.get_by_role("link", name="Record a prototype iteration").click()
     axe_check(desk)
@@ -99,3 +109,29 @@ def test_a_project_goes_from_a_patients_need_to_a_tested_prototype_and_a_logged_
     page.get_by_role("link", name=need.title).click()
     axe_check(page)
     expect(page.get_by_role("heading", level=1)).to_have_text(need.title)
+
+    # The carer tells the network about herself, privately, from her account.
+    page.goto("/me/")
+    axe_check(page)
+    page.get_by_role("link", name="Tell us about yourself").click()
+    axe_check(page)
+    page.get_by_label("75 or over").check()
+    page.get_by_label("White", exact=True).check()
+    page.get_by_label("Yes, limited a little").check()
+    page.get_by_label("The first part of your home postcode").fill("CB4 1AA")
+    page.get_by_role("button", name="Save my answers").click()
+    axe_check(page)
+    profile = ParticipantProfile.objects.get(person=patient)
+    assert (profile.age_band, profile.postcode_district) == ("75+", "CB4")
+
+    # The project, its patient partner and her paid hours are in the network's involvement report, and the
+    # programme page; her own answers are not shown (one person is fewer than 5).
+    page.goto(f"/{network.slug}/what-we-do/")
+    axe_check(page)
+    expect(page.locator("#project-table")).to_contain_text("A carer-held record")
+    expect(page.locator("#headline")).to_contain_text("1 of 1 team place (100%)")
+    expect(page.locator("#paid-hours")).to_contain_text("3 hours")
+    expect(page.locator("#who-summary")).to_contain_text("Fewer than 5 of them have told us")
+    page.goto(programme.get_absolute_url())
+    axe_check(page)
+    expect(page.get_by_role("link", name="A carer-held record")).to_be_visible()
