@@ -464,6 +464,7 @@ def _motion_page(request: HttpRequest, motion: Any, form: Any = None, refused: s
                     selectors.live_counts(motion, votes)).items()],
         "by_constituency": by_constituency, "option_labels": selectors.OPTION_LABELS,
         "recusals": recusals, "seat": seat, "my_vote": my_vote,
+        "stood_aside": bool(person) and any(r.person_id == person.pk for r in recusals),
         "must_recuse": must.get(person.pk) if seat else None,
         "can_vote": bool(seat) and motion.status == MotionStatus.OPEN and my_vote is None and person.pk not in must,
         "form": form or forms.MotionVoteForm(choices=_vote_choices(motion)), "refused": refused,

@@ -193,3 +193,18 @@ def test_erasure_clears_what_a_member_wrote_and_keeps_every_tally(election, faci
     vote = MotionVote.objects.get()
     assert vote.option == "block" and vote.reason == ERASED
     assert not BodyMember.objects.filter(person=patients[0], ended_at__isnull=True).exists()
+
+
+def test_anyone_recounting_the_stored_ballots_gets_the_published_result(election, facilitator, patients, industry):
+    from innovatorium import voting
+
+    a, b, c, d = patients
+    _run_election(election, facilitator, [a, b, c], [(a, [b, c]), (b, [c, b]), (c, [a]), (d, [c, a, b])])
+    contest = election.contests.get(constituency__slug="patients-public")
+    standing = services.candidates(contest)
+    e = services.contest_election(contest, standing)
+    ballots = services.contest_ballots(contest)
+    assert voting.tally(e, ballots).to_dict() == contest.result
+    assert voting.ballot_set_hash(e, ballots) == contest.ballot_set_hash
+    assert set(contest.result["winners"]) <= {n.option_id for n in standing}
+    assert len(contest.result["winners"]) <= contest.seats
