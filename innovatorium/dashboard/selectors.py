@@ -76,8 +76,11 @@ FIGURES: dict[str, tuple[str, str, str, str]] = {
                                "Published events with at least one speaker from patients and the public."),
 }
 GROUPS = ["Spread", "Benefits", "As reported", "Involvement"]
-LEAGUE_COLUMNS = ["innovations", "sites", "population", "patients", "earned", "shared", "investment", "jobs",
-                  "team_places", "patient_share"]
+# The national page's two tables by network (so each fits a laptop screen); every figure is in the downloads.
+LEAGUE_TABLES = [
+    ("Spread by network", ["innovations", "sites", "population", "patients"]),
+    ("Money, jobs and involvement by network", ["earned", "shared", "investment", "jobs", "patient_share"]),
+]
 
 
 @dataclass
@@ -122,8 +125,8 @@ class Scope:
     def groups(self) -> list[tuple[str, list[Figure]]]:
         return [(g, [f for f in self.figures.values() if f.group == g]) for g in GROUPS]
 
-    def league(self) -> list[Figure]:
-        return [self.figures[k] for k in LEAGUE_COLUMNS]
+    def row(self, keys: list[str]) -> list[Figure]:
+        return [self.figures[k] for k in keys]
 
 
 @dataclass

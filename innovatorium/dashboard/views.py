@@ -51,7 +51,12 @@ def _home() -> tuple[str, str]:
 def national(request: HttpRequest) -> HttpResponse:
     board = selectors.dashboard()
     return render(request, "dashboard/national.html", {
-        "board": board, "scope": board.england, "columns": [selectors.FIGURES[k] for k in selectors.LEAGUE_COLUMNS],
+        "board": board, "scope": board.england,
+        "tables": [
+            {"caption": caption, "id": f"league-{i}", "labels": [selectors.FIGURES[k][0] for k in keys],
+             "rows": [(s, s.row(keys)) for s in board.networks], "total": board.england.row(keys)}
+            for i, (caption, keys) in enumerate(selectors.LEAGUE_TABLES, start=1)
+        ],
         "crumbs": [_home()],
     })
 

@@ -37,7 +37,7 @@ def test_a_visitor_on_a_phone_follows_a_figure_to_its_sources(phone_page: Page, 
     expect(page.locator("#figure-investment")).to_contain_text("£1,250,000")
     expect(page.locator("#figure-investment")).to_contain_text("Summed as reported, not audited")
 
-    page.locator("#league-table").get_by_role("link", name=network.name).click()
+    page.locator("#league-1").get_by_role("link", name=network.name).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
     axe_check(page)
     page.locator("#figure-investment").get_by_role("link", name=re.compile("Records")).click()
