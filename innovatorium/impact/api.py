@@ -16,6 +16,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
+from innovatorium.core import ratelimit
 from innovatorium.impact import selectors, services
 from innovatorium.impact.csvimport import parse_period
 from innovatorium.networks.models import Network
@@ -193,7 +194,12 @@ def _person(request: HttpRequest):  # noqa: ANN202
              summary="Weight a measure for your partner group (members of its network; changeable)")
 def weigh_measure(request: HttpRequest, network: str, slug: str, body: WeightIn) -> dict:
     measure = selectors.measure_get(network_slug=network, measure_slug=slug)
-    vote = services.weight_cast(measure=measure, actor=_person(request), weight=body.weight)
+    person = _person(request)
+    try:
+        ratelimit.check(request, ratelimit.VOTES, person=person)
+    except ratelimit.RateLimited as exc:
+        raise HttpError(429, " ".join(exc.messages)) from None
+    vote = services.weight_cast(measure=measure, actor=person, weight=body.weight)
     gw = selectors.measure_view(measure=measure).weight_for(vote.constituency_id)
     return {"constituency": vote.constituency.slug, "name": vote.constituency.name, "weight": gw.weight,
             "mean": gw.mean, "votes": gw.votes}

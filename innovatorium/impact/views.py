@@ -4,6 +4,7 @@ and the phone survey, which works without an account when the measure allows."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import secrets
 from typing import Any
 
@@ -16,9 +17,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from innovatorium.atlas.models import Innovation, PublicationStatus
+from innovatorium.core import ratelimit
 from innovatorium.core.forms import add_service_errors
 from innovatorium.core.permissions import acting_person, public, requires
-from innovatorium.impact import charts, forms, ratelimits, selectors, services
+from innovatorium.impact import charts, forms, selectors, services
 from innovatorium.impact.csvimport import parse_period
 from innovatorium.impact.models import Measure
 from innovatorium.networks.models import Network
@@ -104,6 +106,7 @@ def measure_detail(request: HttpRequest, network_slug: str, measure_slug: str) -
         "network": measure.network, "measure": measure, "view": view,
         "constituencies": [(c, view.weight_for(c.pk)) for c in selectors.constituencies_of(measure.network)],
         "rows": list(reversed(_table_rows(view))),
+        "chart_version": _chart_version(view),
         "summary": summary_text(view.result, name=measure.name,
                                 labels=[f"{o.period:%B %Y}" for o in view.observations]) if view.result else "",
         "can_weigh": can_weigh,
@@ -117,6 +120,14 @@ def measure_detail(request: HttpRequest, network_slug: str, measure_slug: str) -
         "can_read_comments": request.user.has_perm("impact.read_survey_comments", measure),
         "crumbs": _subject_crumbs(measure),
     })
+
+
+def _chart_version(view: selectors.MeasureView) -> str:
+    """Changes whenever the chart would: the image URL carries it, so a browser never shows a cached old chart."""
+    m = view.measure
+    parts = [m.direction, str(m.target), ",".join(m.recalculate_from or []), m.unit, m.name]
+    parts += [f"{o.period:%Y-%m}={o.value}" for o in view.observations]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:12]
 
 
 def _table_rows(view: selectors.MeasureView) -> list[dict[str, Any]]:
@@ -222,6 +233,7 @@ def measure_weigh(request: HttpRequest, network_slug: str, measure_slug: str) ->
                                                                                          person=person)})
     if request.method == "POST" and form.is_valid():
         try:
+            ratelimit.check(request, ratelimit.VOTES, person=person)
             vote = services.weight_cast(measure=measure, actor=person, weight=form.cleaned_data["weight"])
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -317,10 +329,6 @@ def survey_comments(request: HttpRequest, network_slug: str, measure_slug: str) 
 # --- the survey ------------------------------------------------------------------------------------------------
 
 
-def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 @public
 @require_http_methods(["GET", "POST"])
 def survey(request: HttpRequest, network_slug: str, measure_slug: str) -> HttpResponse:
@@ -338,17 +346,17 @@ def survey(request: HttpRequest, network_slug: str, measure_slug: str) -> HttpRe
         token = request.session.get(SURVEY_TOKEN)
         if token is None:
             token = request.session[SURVEY_TOKEN] = secrets.token_hex(16)
-        if not ratelimits.survey_allowed(ip=_client_ip(request), session=token):
-            form.add_error(None, "Many answers have come from here in the last hour. Please try again later.")
+        try:
+            ratelimit.check(request, ratelimit.POSTS, identity=token)
+            services.survey_answer(measure=measure, score=form.cleaned_data["score"],
+                                   comment=form.cleaned_data["comment"], token=token)
+        except ratelimit.RateLimited as exc:
+            add_service_errors(form, exc)
             status = 429
+        except ValidationError as exc:
+            add_service_errors(form, exc)
         else:
-            try:
-                services.survey_answer(measure=measure, score=form.cleaned_data["score"],
-                                       comment=form.cleaned_data["comment"], token=token)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                return redirect("impact:survey_thanks", network_slug=network_slug, measure_slug=measure_slug)
+            return redirect("impact:survey_thanks", network_slug=network_slug, measure_slug=measure_slug)
     return render(request, "impact/survey.html", {"network": measure.network, "measure": measure, "form": form},
                   status=status)
 

@@ -185,10 +185,10 @@ def test_a_closed_survey_asks_visitors_to_sign_in(client, client_for, measure, p
     assert client_for(patient).get(url).status_code == 200
 
 
-def test_the_survey_is_rate_limited_per_address(client, measure, settings, monkeypatch):
-    from innovatorium.impact import ratelimits
+def test_the_survey_is_rate_limited_per_address(client, measure, monkeypatch):
+    from innovatorium.core import ratelimit
 
-    monkeypatch.setattr(ratelimits, "SURVEY_PER_IP", (2, 3600))
+    monkeypatch.setattr(ratelimit, "POSTS", ratelimit.Rate("post", 20, 2, 600, "Wait a few minutes."))
     url = reverse("impact:survey", args=[measure.network.slug, measure.slug])
     for _ in range(2):
         client.cookies.clear()
@@ -264,3 +264,15 @@ def test_recalculating_the_limits_after_a_lasting_change(client_for, measure, fa
     c.post(url, {"period": "1999-01"})
     measure.refresh_from_db()
     assert measure.recalculate_from == []
+
+
+def test_the_chart_address_changes_with_the_values_so_no_stale_chart_is_shown(client, measure, facilitator):
+    services.observations_import(measure=measure, actor=facilitator, text=series_csv(SHIFT))
+
+    def chart_src():
+        html = client.get(measure.get_absolute_url()).content.decode()
+        return html.split('id="spc-chart" src="', 1)[1].split('"', 1)[0]
+
+    before = chart_src()
+    services.survey_answer(measure=measure, score=5, token="new")
+    assert chart_src() != before
