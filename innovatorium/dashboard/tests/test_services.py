@@ -149,3 +149,12 @@ def test_files_without_figures_or_with_a_wrong_header_are_refused_plainly(networ
 def test_an_import_by_someone_who_is_not_staff_is_refused(network, patient):
     with pytest.raises(PermissionDenied):
         services.reported_figures_import(network=network, actor=patient, data=GOOD.format(inn=""))
+
+
+def test_erasing_the_person_who_entered_a_figure_keeps_the_figure_and_its_count(network, facilitator, last_year):
+    from innovatorium.dashboard.privacy import erase_person
+
+    figure = _add(network, facilitator, last_year)
+    erase_person(person=facilitator)
+    figure.refresh_from_db()
+    assert figure.reported_by is None and figure.counted and figure.amount == Decimal("250000.00")
