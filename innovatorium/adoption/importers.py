@@ -18,11 +18,14 @@ that, its parent's.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import hashlib
 import io
-from collections.abc import Callable, Iterable
+import itertools
+import os
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -319,11 +322,42 @@ def _parse_count(value: str) -> int | None:
     return number
 
 
+STATUS_LIST = [s.value for s in Status]
+STATUS_CODE = {v: i for i, v in enumerate(STATUS_LIST)}
+DISCONTINUED_CODE = STATUS_CODE[Status.DISCONTINUED]
+CHUNK_ROWS = 50_000  # rows read, checked and held as compact arrays at a time (memory stays bounded)
+INSERT_BATCH = 50_000
+SQLITE_REBUILD_MIN_ROWS = int(os.environ.get("SQLITE_REBUILD_MIN_ROWS", 50_000))
+
+
+class _Chunk:
+    """One chunk of checked rows as compact columns: ints in numpy arrays, texts as shared (deduplicated) strings."""
+
+    __slots__ = ("days", "innov", "lines", "pats", "pops", "reasons", "sites", "sources", "status", "verified")
+
+    def __init__(self, sites, innov, status, days, lines, reasons, pops, pats, sources, verified) -> None:  # noqa: ANN001
+        self.sites = np.asarray(sites, dtype=np.int64)
+        self.innov = np.asarray(innov, dtype=np.int64)
+        self.status = np.asarray(status, dtype=np.int8)
+        self.days = np.asarray(days, dtype=np.int32)
+        self.lines = np.asarray(lines, dtype=np.int32)
+        self.pops = np.asarray(pops, dtype=np.int64)
+        self.pats = np.asarray(pats, dtype=np.int64)
+        self.verified = np.asarray(verified, dtype=bool)
+        self.reasons, self.sources = reasons, sources
+
+
+def _shared(values: Iterable[str], pool: dict[str, str]) -> list[str]:
+    """The same text in many rows is held once (a source repeated on a million rows costs one string)."""
+    return [pool.setdefault(v, v) for v in values]
+
+
 def _adoption_columns(
-    body: list[list[str]], *, width: int, col: dict[str, int], sites: dict[str, tuple[int, int | None, int | None]],
-    innovations: dict[str, int], innovation_network: dict[int, int], network: Network | None, today: dt.date,
-) -> tuple[list, ...] | None:
-    """The whole file checked column by column (each distinct value parsed once), for speed.
+    body: list[list[str]], *, first_line: int, width: int, col: dict[str, int],
+    sites: dict[str, tuple[int, int | None, int | None]], innovations: dict[str, int],
+    innovation_network: dict[int, int], network: Network | None, today: dt.date, pool: dict[str, str],
+) -> _Chunk | None:
+    """A chunk checked column by column (each distinct value parsed once), for speed.
 
     Returns the rows' values when every row is clean, or None: then the row-by-row check runs and says exactly what
     is wrong where (and accepts what it can normalise, such as lower-case ODS codes).
@@ -332,8 +366,9 @@ def _adoption_columns(
     if not n or any(len(row) != width for row in body):
         return None
     columns = list(zip(*body, strict=True))
-    for column in columns:  # each distinct value once: any NHS number sends the file to the row-by-row check
-        if any(9 < len(v) < 15 and v[-1:].isdigit() and is_nhs_number(v) for v in set(column)):
+    for column in columns:  # each distinct value once: any NHS number sends the chunk to the row-by-row check
+        distinct = set(column)
+        if any(9 < len(v) < 15 and v[-1:].isdigit() and is_nhs_number(v) for v in distinct):
             return None
     site_t = list(map(sites.get, columns[col["ods_code"]]))
     innov = list(map(innovations.get, columns[col["innovation"]]))
@@ -346,107 +381,138 @@ def _adoption_columns(
     if not set(statuses) <= STATUS_VALUES:
         return None
     try:
-        date_of = {raw: dt.date.fromisoformat(raw) for raw in set(columns[col["date"]])}
+        date_of = {raw: dt.date.fromisoformat(raw).toordinal() for raw in set(columns[col["date"]])}
     except ValueError:
         return None
-    if max(date_of.values()) > today:
+    if max(date_of.values()) > today.toordinal():
         return None
-    days = list(map(date_of.__getitem__, columns[col["date"]]))
 
-    def counts(name: str) -> list[int | None] | None:
+    def counts(name: str) -> list[int] | None:
         if name not in col:
-            return [None] * n
+            return [-1] * n
         try:
             parsed = {raw: _parse_count(raw) for raw in set(columns[col[name]])}
         except ValueError:
             return None
-        return list(map(parsed.__getitem__, columns[col[name]]))
+        return [-1 if v is None else v for v in map(parsed.__getitem__, columns[col[name]])]
 
     pops, pats = counts("population_covered"), counts("patients_reached")
     if pops is None or pats is None:
         return None
-    if any(p is not None and s[1] is not None and p > s[1] for p, s in zip(pops, site_t, strict=True)):
+    if any(p > s[1] for p, s in zip(pops, site_t, strict=True) if p >= 0 and s[1] is not None):
         return None
 
     def texts(name: str, limit: int) -> list[str]:
         if name not in col:
             return [""] * n
-        values = list(map(str.strip, columns[col[name]]))
-        return [v[:limit] for v in values] if max(map(len, values)) > limit else values
+        clean = {raw: raw.strip()[:limit] for raw in set(columns[col[name]])}
+        return _shared(map(clean.__getitem__, columns[col[name]]), pool)
 
-    verified = [False] * n
+    verified: list[bool] | np.ndarray = np.zeros(n, dtype=bool)
     if "verified" in col:
         words = {raw: raw.strip().lower() for raw in set(columns[col["verified"]])}
         if not all(w in TRUE_WORDS or w in FALSE_WORDS for w in words.values()):
             return None
         truth = {raw: w in TRUE_WORDS for raw, w in words.items()}
         verified = list(map(truth.__getitem__, columns[col["verified"]]))
-    return ([s[0] for s in site_t], innov, list(statuses), days, list(range(2, n + 2)), texts("reason", 500), pops,
-            pats, texts("source", 200), verified)
+    return _Chunk([s[0] for s in site_t], innov, list(map(STATUS_CODE.__getitem__, statuses)),
+                  list(map(date_of.__getitem__, columns[col["date"]])), np.arange(first_line, first_line + n),
+                  texts("reason", 500), pops, pats, texts("source", 200), verified)
 
 
-def _insert(table: str, cols: str, rows: list[tuple]) -> None:
+@contextlib.contextmanager
+def _sqlite_indexes_set_aside(cursor: Any, tables: list[str], expected: int) -> Iterator[None]:
+    """On SQLite, a load that at least doubles a table drops its secondary indexes first and builds them again
+    afterwards (one sort each instead of a B-tree insert per row), inside the import's transaction: if anything
+    fails, the rollback brings the indexes back as they were. A unique index built again re-checks uniqueness."""
+    rebuild: list[tuple[str, str]] = []
+    if connection.vendor == "sqlite" and expected >= SQLITE_REBUILD_MIN_ROWS and connection.in_atomic_block:
+        for table in tables:
+            cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608 - fixed name
+            if cursor.fetchone()[0] <= expected:
+                cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
+                               "AND sql IS NOT NULL", [table])
+                rebuild += cursor.fetchall()
+        for name, _ in rebuild:
+            cursor.execute(f'DROP INDEX "{name}"')
+    yield
+    for _, sql in rebuild:
+        cursor.execute(sql)
+
+
+def _insert(table: str, cols: str, rows: Iterable[tuple], *, expected: int = 0) -> None:
     """Insert many rows: COPY on PostgreSQL (several times faster than INSERTs), executemany elsewhere."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
-        else:
+            return
+        with _sqlite_indexes_set_aside(cursor, [table], expected):
             cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * (cols.count(',') + 1))})",  # noqa: S608 - fixed names
                                rows)
 
 
-def import_adoptions(
-    data: bytes | str,
-    *,
-    actor: Person | None,
-    network: Network | None = None,
-    today: dt.date | None = None,
-    progress: Progress | None = None,
-) -> ImportResult:
-    """Import adoption records: one row is one site's status for one innovation on a date.
+STAGE = "adoption_import_stage"
 
-    Columns: ods_code, innovation ("network-slug/innovation-slug", or the slug alone when no other network uses it),
-    status, date (YYYY-MM-DD); optional reason, population_covered, patients_reached, source, verified (yes/no).
-    Rows for one site and innovation are applied in date order; a move down the ladder (exploring → piloting →
-    adopted → embedded) or to discontinued needs a reason. With ``network`` given, every innovation must be one of
-    that network's or be adopted at one of its sites.
-    """
-    today = today or timezone.localdate()
-    text = _text(data)
-    reader = csv.reader(io.StringIO(text))
-    errors = _Errors()
-    header = next(reader, [])
-    names = _header(errors, header, ADOPTION_REQUIRED, ADOPTION_OPTIONAL)
-    errors.raise_if_any()
-    col = {n: i for i, n in enumerate(names)}
-    width = len(names)
+
+def _sqlite_staged_load(rows: Iterable[tuple], n: int, db_now: str) -> None:
+    """SQLite, a file of new adoptions with one row each: the rows go once through the driver into a temporary
+    table, and SQLite itself writes both the adoptions and their first status changes from it (half the values
+    passed from Python). Adoption ids are consecutive within the transaction (checked; otherwise joined)."""
+    a, ch = Adoption._meta.db_table, AdoptionStatusChange._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMP TABLE {STAGE} (k INTEGER PRIMARY KEY, innovation_id INTEGER, site_id INTEGER, "
+                       "status TEXT, day TEXT, reason TEXT, pop INTEGER, pat INTEGER, source TEXT, verified BOOL)")
+        try:
+            cursor.executemany(f"INSERT INTO {STAGE} (innovation_id, site_id, status, day, reason, pop, pat, "  # noqa: S608 - fixed names
+                               "source, verified) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)", rows)
+            with _sqlite_indexes_set_aside(cursor, [a, ch], n):
+                next_id = _sqlite_next_ids(a)
+                cursor.execute(
+                    f"INSERT INTO {a} (innovation_id, site_id, status, status_on, started_on, reason, "  # noqa: S608
+                    "population_covered, population_source, patients_reached, patients_source, verified, updated_at) "
+                    "SELECT innovation_id, site_id, status, day, day, reason, pop, "
+                    "CASE WHEN pop IS NULL THEN '' ELSE source END, pat, "
+                    "CASE WHEN pat IS NULL THEN '' ELSE source END, "
+                    f"verified, %s FROM {STAGE} ORDER BY k", [db_now])
+                change_cols = "adoption_id, innovation_id, site_id, status, changed_on, reason, source"
+                picked = "s.innovation_id, s.site_id, s.status, s.day, s.reason, s.source"
+                if _sqlite_next_ids(a) == next_id + n:  # consecutive: row k's adoption is next_id - 1 + k
+                    cursor.execute(f"INSERT INTO {ch} ({change_cols}) SELECT %s - 1 + s.k, {picked} "  # noqa: S608
+                                   f"FROM {STAGE} s ORDER BY s.k", [next_id])
+                else:  # pragma: no cover - ids are consecutive under SQLite's single writer
+                    cursor.execute(f"INSERT INTO {ch} ({change_cols}) SELECT a.id, {picked} FROM {STAGE} s "  # noqa: S608
+                                   f"JOIN {a} a ON a.innovation_id = s.innovation_id AND a.site_id = s.site_id "
+                                   "ORDER BY s.k")
+        finally:
+            cursor.execute(f"DROP TABLE IF EXISTS temp.{STAGE}")
+
+
+def _reader(data: bytes | str):  # noqa: ANN202 - a csv reader
+    """A CSV reader that decodes as it goes (a large upload is not copied into one big string first)."""
+    if isinstance(data, str):
+        return csv.reader(io.StringIO(data.removeprefix("\ufeff")))
+    try:
+        data.decode("utf-8")  # checked once, then streamed
+        encoding = "utf-8-sig"
+    except UnicodeDecodeError:
+        encoding = "cp1252"
+    return csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding=encoding, errors="replace", newline=""))
+
+
+def _check_rows(
+    body: list[list[str]], *, first_line: int, width: int, names: list[str], col: dict[str, int],
+    sites: dict[str, tuple[int, int | None, int | None]], innovations: dict[str, int],
+    innovation_network: dict[int, int], network: Network | None, today: dt.date, errors: _Errors,
+    pool: dict[str, str],
+) -> _Chunk:
+    """The row-by-row check of a chunk: every problem with its line and column."""
     i_ods, i_inn, i_status, i_date = (col[c] for c in ADOPTION_REQUIRED)
     i_reason, i_pop, i_pat, i_src, i_ver = (col.get(c) for c in ADOPTION_OPTIONAL)
-    sites: dict[str, tuple[int, int | None, int | None]] = {
-        code: (pk, pop, net) for pk, code, pop, net in Site.objects.values_list(
-            "pk", "ods_code", "population", "network_id").iterator(chunk_size=10_000)
-    }
-    innovations, innovation_network = _innovation_lookup()
     dates: dict[str, dt.date | None] = {}
-    site_ids: list[int] = []
-    innov_ids: list[int] = []
-    statuses: list[str] = []
-    days: list[dt.date] = []
-    lines: list[int] = []
-    reasons: list[str] = []
-    pops: list[int | None] = []
-    pats: list[int | None] = []
-    sources: list[str] = []
-    verified: list[bool] = []
-    body = list(progress(reader) if progress else reader)
-    line = len(body) + 1
-    fast = _adoption_columns(body, width=width, col=col, sites=sites, innovations=innovations,
-                             innovation_network=innovation_network, network=network, today=today)
-    if fast is not None:
-        site_ids, innov_ids, statuses, days, lines, reasons, pops, pats, sources, verified = fast
-    for line, row in enumerate(body if fast is None else (), start=2):
+    out: list[list] = [[] for _ in range(10)]
+    for line, row in enumerate(body, start=first_line):
         if len(row) != width:
             if not any(cell.strip() for cell in row):
                 continue
@@ -484,7 +550,7 @@ def import_adoptions(
         elif when > today:
             errors.add(line, "date", f"{when.isoformat()} is in the future: record what has happened.")
             ok = False
-        pop = pat = None
+        pop = pat = -1
         if i_pop is not None and row[i_pop].strip():
             try:
                 pop = int(row[i_pop].replace(",", ""))
@@ -516,92 +582,195 @@ def import_adoptions(
                 ok = False
         if not ok or errors.count:
             continue
-        site_ids.append(site[0])  # type: ignore[index]
-        innov_ids.append(innovation)  # type: ignore[arg-type]
-        statuses.append(status)
-        days.append(when)  # type: ignore[arg-type]
-        lines.append(line)
-        reasons.append(row[i_reason].strip()[:500] if i_reason is not None else "")
-        pops.append(pop)
-        pats.append(pat)
-        sources.append(row[i_src].strip()[:200] if i_src is not None else "")
-        verified.append(ver)
+        reason = row[i_reason].strip()[:500] if i_reason is not None else ""
+        source = row[i_src].strip()[:200] if i_src is not None else ""
+        for k, v in enumerate((site[0], innovation, STATUS_CODE[status], when.toordinal(), line,  # type: ignore[index,union-attr]
+                               pool.setdefault(reason, reason), pop, pat, pool.setdefault(source, source), ver)):
+            out[k].append(v)
+    return _Chunk(*out)
+
+
+def _concat(chunks: list[_Chunk]) -> _Chunk:
+    if len(chunks) == 1:
+        return chunks[0]
+    arrays = {name: np.concatenate([getattr(c, name) for c in chunks]) for name in
+              ("sites", "innov", "status", "days", "lines", "pops", "pats", "verified")}
+    reasons = [r for c in chunks for r in c.reasons]
+    sources = [r for c in chunks for r in c.sources]
+    return _Chunk(arrays["sites"], arrays["innov"], arrays["status"], arrays["days"], arrays["lines"], reasons,
+                  arrays["pops"], arrays["pats"], sources, arrays["verified"])
+
+
+def _sqlite_next_ids(table: str) -> int | None:
+    """SQLite AUTOINCREMENT: the id the next row will get (ids are consecutive within our write transaction)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        row = cursor.fetchone()
+        cursor.execute(f"SELECT MAX(id) FROM {table}")  # noqa: S608 - fixed name
+        top = cursor.fetchone()[0]
+    return max(row[0] if row else 0, top or 0) + 1
+
+
+def import_adoptions(
+    data: bytes | str,
+    *,
+    actor: Person | None,
+    network: Network | None = None,
+    today: dt.date | None = None,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Import adoption records: one row is one site's status for one innovation on a date.
+
+    Columns: ods_code, innovation ("network-slug/innovation-slug", or the slug alone when no other network uses it),
+    status, date (YYYY-MM-DD); optional reason, population_covered, patients_reached, source, verified (yes/no).
+    Rows for one site and innovation are applied in date order; a move down the ladder (exploring → piloting →
+    adopted → embedded) or to discontinued needs a reason. With ``network`` given, every innovation must be one of
+    that network's or be adopted at one of its sites.
+
+    The file is read and checked in chunks of ``CHUNK_ROWS`` rows kept as compact arrays, so memory grows by tens
+    of bytes a row, not by the parsed text; it is written in one transaction after every row has passed.
+    """
+    today = today or timezone.localdate()
+    reader = _reader(data)
+    errors = _Errors()
+    header = next(reader, [])
+    names = _header(errors, header, ADOPTION_REQUIRED, ADOPTION_OPTIONAL)
     errors.raise_if_any()
-    if not site_ids:
+    col = {n: i for i, n in enumerate(names)}
+    width = len(names)
+    sites: dict[str, tuple[int, int | None, int | None]] = {
+        code: (pk, pop, net) for pk, code, pop, net in Site.objects.values_list(
+            "pk", "ods_code", "population", "network_id").iterator(chunk_size=10_000)
+    }
+    innovations, innovation_network = _innovation_lookup()
+    pool: dict[str, str] = {}
+    chunks: list[_Chunk] = []
+    rows = iter(progress(reader) if progress else reader)
+    line = 1
+    check = {"width": width, "col": col, "sites": sites, "innovations": innovations,
+             "innovation_network": innovation_network, "network": network, "today": today, "pool": pool}
+    while body := list(itertools.islice(rows, CHUNK_ROWS)):
+        chunk = _adoption_columns(body, first_line=line + 1, **check)
+        if chunk is None:
+            chunk = _check_rows(body, first_line=line + 1, names=names, errors=errors, **check)
+        line += len(body)
+        del body
+        if not errors.count:
+            chunks.append(chunk)
+    errors.raise_if_any()
+    if not chunks or not sum(len(c.sites) for c in chunks):
         errors.add(line, "", "The file has no adoption rows.")
         errors.raise_if_any()
-    n = len(site_ids)
-    s_arr = np.fromiter(site_ids, dtype=np.int64, count=n)
-    i_arr = np.fromiter(innov_ids, dtype=np.int64, count=n)
-    d_arr = np.fromiter((d.toordinal() for d in days), dtype=np.int64, count=n)
-    order = np.lexsort((np.arange(n), d_arr, s_arr, i_arr)).tolist()
-    existing: dict[tuple[int, int], tuple[int, str]] = {}
-    for pk, inn, site_id, status in Adoption.objects.filter(innovation_id__in=set(innov_ids)).values_list(
-        "pk", "innovation_id", "site_id", "status"
-    ).iterator(chunk_size=20_000):
-        existing[(inn, site_id)] = (pk, status)
-    width_key = int(s_arr.max()) + 1
-    sorted_keys = (i_arr * width_key + s_arr)[order]
+    c = _concat(chunks)
+    del chunks
+    n = len(c.sites)
+    order = np.lexsort((np.arange(n), c.days, c.sites, c.innov))
+    innov_set = [int(x) for x in np.unique(c.innov)]
+    ex = np.array(Adoption.objects.filter(innovation_id__in=innov_set).values_list(
+        "pk", "innovation_id", "site_id").order_by(), dtype=np.int64).reshape(-1, 3)
+    width_key = int(max(c.sites.max(), ex[:, 2].max() if len(ex) else 0)) + 1
+    sorted_keys = (c.innov * width_key + c.sites)[order]
+    existing_keys = ex[:, 1] * width_key + ex[:, 2]
     # the common case, a file of new adoptions with one row each: no ladder to walk, each row is its final state
-    one_each = bool((np.diff(sorted_keys) != 0).all()) and (
-        not existing or existing.keys().isdisjoint(zip(innov_ids, site_ids, strict=True)))
+    one_each = bool((np.diff(sorted_keys) != 0).all()) and not np.isin(sorted_keys, existing_keys).any()
     finals: dict[tuple[int, int], list[Any]] = {}
     if one_each:
-        for k in order:
-            if statuses[k] == Status.DISCONTINUED and not reasons[k]:
-                errors.add(lines[k], "reason", "Discontinuing needs a reason.")
-    prev_key: tuple[int, int] | None = None
-    prev_status = ""
-    for k in order if not one_each else ():
-        key = (innov_ids[k], site_ids[k])
-        if key != prev_key:
-            prev_key = key
-            prev_status = existing[key][1] if key in existing else ""
-            finals[key] = [statuses[k], days[k], days[k], reasons[k], None, "", None, "", False]
-        status = statuses[k]
-        if not reasons[k] and (
-            status == Status.DISCONTINUED
-            or (prev_status in STATUS_RANK and STATUS_RANK[status] < STATUS_RANK[prev_status])  # type: ignore[index]
-        ):
-            what = "Discontinuing" if status == Status.DISCONTINUED else f"Going back from {prev_status} to {status}"
-            errors.add(lines[k], "reason", f"{what} needs a reason.")
-        prev_status = status
-        f = finals[key]
-        f[0], f[1], f[3] = status, days[k], reasons[k]
-        if pops[k] is not None:
-            f[4], f[5] = pops[k], sources[k]
-        if pats[k] is not None:
-            f[6], f[7] = pats[k], sources[k]
-        f[8] = f[8] or verified[k]
+        no_reason = np.fromiter((not r for r in c.reasons), dtype=bool, count=n)
+        for k in np.flatnonzero((c.status == DISCONTINUED_CODE) & no_reason)[:MAX_ERRORS].tolist():
+            errors.add(int(c.lines[k]), "reason", "Discontinuing needs a reason.")
+    else:
+        existing_status = {(inn, site): status for inn, site, status in Adoption.objects.filter(
+            innovation_id__in=innov_set).values_list("innovation_id", "site_id", "status").order_by()}
+        prev_key: tuple[int, int] | None = None
+        prev_status = ""
+        innov_l, sites_l, status_l, days_l = c.innov.tolist(), c.sites.tolist(), c.status.tolist(), c.days.tolist()
+        pops_l, pats_l, ver_l = c.pops.tolist(), c.pats.tolist(), c.verified.tolist()
+        for k in order.tolist():
+            key = (innov_l[k], sites_l[k])
+            status = STATUS_LIST[status_l[k]]
+            day = dt.date.fromordinal(days_l[k])
+            if key != prev_key:
+                prev_key = key
+                prev_status = existing_status.get(key, "")
+                finals[key] = [status, day, day, c.reasons[k], None, "", None, "", False]
+            if not c.reasons[k] and (
+                status == Status.DISCONTINUED
+                or (prev_status in STATUS_RANK and STATUS_RANK[status] < STATUS_RANK[prev_status])  # type: ignore[index]
+            ):
+                what = "Discontinuing" if status == Status.DISCONTINUED else \
+                    f"Going back from {prev_status} to {status}"
+                errors.add(int(c.lines[k]), "reason", f"{what} needs a reason.")
+            prev_status = status
+            f = finals[key]
+            f[0], f[1], f[3] = status, day, c.reasons[k]
+            if pops_l[k] >= 0:
+                f[4], f[5] = pops_l[k], c.sources[k]
+            if pats_l[k] >= 0:
+                f[6], f[7] = pats_l[k], c.sources[k]
+            f[8] = f[8] or ver_l[k]
     errors.raise_if_any()
     now = timezone.now()
-    # SQLite stores dates as ISO text: converting each distinct date once here saves an adapter call per value
-    iso: Callable[[Any], Any] = {d: d for d in set(days)}.__getitem__
-    db_now: Any = now
-    if connection.vendor == "sqlite":
-        iso = {d: d.isoformat() for d in set(days)}.__getitem__
-        db_now = connection.ops.adapt_datetimefield_value(now)
+    sqlite = connection.vendor == "sqlite"
+    # dates as the driver wants them, each distinct date converted once (SQLite stores ISO text)
+    distinct_days = np.unique(c.days).tolist()
+    day_value = {d: (dt.date.fromordinal(d).isoformat() if sqlite else dt.date.fromordinal(d)) for d in distinct_days}
+    db_now: Any = connection.ops.adapt_datetimefield_value(now) if sqlite else now
+    adoption_table = Adoption._meta.db_table
+    cols = ("innovation_id, site_id, status, status_on, started_on, reason, population_covered, "
+            "population_source, patients_reached, patients_source, verified, updated_at")
+
+    def batches():  # (k's of one batch of rows in (innovation, site, date) order)
+        for start in range(0, n, INSERT_BATCH):
+            yield order[start:start + INSERT_BATCH]
+
+    def nullable(a: np.ndarray) -> list[int | None]:
+        return [None if v < 0 else v for v in a.tolist()]
+
+    def new_adoption_rows():
+        for idx in batches():
+            k = idx.tolist()
+            days = list(map(day_value.__getitem__, c.days[idx].tolist()))
+            pops, pats = nullable(c.pops[idx]), nullable(c.pats[idx])
+            srcs = [c.sources[j] for j in k]
+            yield from zip(
+                c.innov[idx].tolist(), c.sites[idx].tolist(), [STATUS_LIST[s] for s in c.status[idx].tolist()],
+                days, days, [c.reasons[j] for j in k], pops, [s if p is not None else "" for s, p in zip(srcs, pops,
+                                                                                                          strict=True)],
+                pats, [s if p is not None else "" for s, p in zip(srcs, pats, strict=True)],
+                c.verified[idx].tolist(), itertools.repeat(db_now, len(k)), strict=False,
+            )
+
+    def stage_rows():
+        for idx in batches():
+            k = idx.tolist()
+            yield from zip(
+                c.innov[idx].tolist(), c.sites[idx].tolist(), [STATUS_LIST[s] for s in c.status[idx].tolist()],
+                list(map(day_value.__getitem__, c.days[idx].tolist())), [c.reasons[j] for j in k],
+                nullable(c.pops[idx]), nullable(c.pats[idx]), [c.sources[j] for j in k], c.verified[idx].tolist(),
+                strict=True,
+            )
+
     created = updated = 0
     with transaction.atomic():
-        adoption_table = Adoption._meta.db_table
-        if one_each:
-            new_rows = [
-                (innov_ids[k], site_ids[k], statuses[k], iso(days[k]), iso(days[k]), reasons[k], pops[k],
-                 sources[k] if pops[k] is not None else "", pats[k], sources[k] if pats[k] is not None else "",
-                 verified[k], db_now)
-                for k in order
-            ]
+        staged = sqlite and one_each
+        if staged:
+            new_count = n
+            _sqlite_staged_load(stage_rows(), n, db_now)
+        elif one_each:
+            new_count = n
+            _insert(adoption_table, cols, new_adoption_rows(), expected=n)
         else:
             new_rows = [
-                (inn, site, f[0], iso(f[1]), iso(f[2]), f[3], f[4], f[5], f[6], f[7], f[8], db_now)
-                for (inn, site), f in finals.items() if (inn, site) not in existing
+                (inn, site, f[0], day_value[f[1].toordinal()], day_value[f[2].toordinal()], f[3], f[4], f[5], f[6],
+                 f[7], f[8], db_now)
+                for (inn, site), f in finals.items() if (inn, site) not in existing_status
             ]
-        cols = ("innovation_id, site_id, status, status_on, started_on, reason, population_covered, "
-                "population_source, patients_reached, patients_source, verified, updated_at")
-        if new_rows:
-            _insert(adoption_table, cols, new_rows)
-        to_update = [a for a in Adoption.objects.filter(innovation_id__in=set(innov_ids))
-                     if (a.innovation_id, a.site_id) in finals] if len(finals) > len(new_rows) else []
+            new_count = len(new_rows)
+            if new_rows:
+                _insert(adoption_table, cols, new_rows)
+            del new_rows
+        to_update = [a for a in Adoption.objects.filter(innovation_id__in=innov_set)
+                     if (a.innovation_id, a.site_id) in finals] if len(finals) > new_count else []
         for adoption in to_update:
             f = finals[(adoption.innovation_id, adoption.site_id)]
             adoption.status, adoption.status_on, adoption.reason = f[0], f[1], f[3]
@@ -614,23 +783,34 @@ def import_adoptions(
         Adoption.objects.bulk_update(to_update, [
             "status", "status_on", "reason", "population_covered", "population_source", "patients_reached",
             "patients_source", "verified", "updated_at"], batch_size=2000)
-        created, updated = len(new_rows), len(to_update)
-        # every row's adoption id, by (innovation, site) key: one query, then a sorted search
-        pairs = np.array(Adoption.objects.filter(innovation_id__in=set(innov_ids)).values_list(
-            "pk", "innovation_id", "site_id"), dtype=np.int64).reshape(-1, 3)
-        pairs = pairs[pairs[:, 2] < width_key]
-        pair_keys = pairs[:, 1] * width_key + pairs[:, 2]
-        by_key = np.argsort(pair_keys, kind="stable")
-        adoption_ids = pairs[by_key[np.searchsorted(pair_keys[by_key], sorted_keys)], 0].tolist()
-        changes = list(zip(
-            adoption_ids, [innov_ids[k] for k in order], [site_ids[k] for k in order], [statuses[k] for k in order],
-            [iso(days[k]) for k in order], [reasons[k] for k in order], [sources[k] for k in order], strict=True,
-        ))
-        _insert(AdoptionStatusChange._meta.db_table,
-                "adoption_id, innovation_id, site_id, status, changed_on, reason, source", changes)
+        created, updated = new_count, len(to_update)
+        # every row's adoption id, in (innovation, site, date) order
+        adoption_ids: np.ndarray | None = None
+        if not staged:
+            pairs = np.array(Adoption.objects.filter(innovation_id__in=innov_set).values_list(
+                "pk", "innovation_id", "site_id").order_by(), dtype=np.int64).reshape(-1, 3)
+            pairs = pairs[pairs[:, 2] < width_key]
+            pair_keys = pairs[:, 1] * width_key + pairs[:, 2]
+            by_key = np.argsort(pair_keys, kind="stable")
+            adoption_ids = pairs[by_key[np.searchsorted(pair_keys[by_key], sorted_keys)], 0]
+
+        def change_rows():
+            for b, idx in enumerate(batches()):
+                k = idx.tolist()
+                yield from zip(
+                    adoption_ids[b * INSERT_BATCH:b * INSERT_BATCH + len(k)].tolist(), c.innov[idx].tolist(),
+                    c.sites[idx].tolist(), [STATUS_LIST[s] for s in c.status[idx].tolist()],
+                    list(map(day_value.__getitem__, c.days[idx].tolist())), [c.reasons[j] for j in k],
+                    [c.sources[j] for j in k], strict=True,
+                )
+
+        if not staged:
+            _insert(AdoptionStatusChange._meta.db_table,
+                    "adoption_id, innovation_id, site_id, status, changed_on, reason, source", change_rows(),
+                    expected=n)
         record_append(
             action="adoption.records.imported", actor=actor, network=network,
             payload={"rows": n, "adoptions_created": created, "adoptions_updated": updated,
-                     "innovations": len(set(innov_ids)), "sha256": _sha256(data)},
+                     "innovations": len(innov_set), "sha256": _sha256(data)},
         )
     return ImportResult("adoptions", n, created, updated)

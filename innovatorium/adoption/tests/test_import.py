@@ -117,3 +117,60 @@ def test_a_file_in_the_wrong_layout_is_refused(register, facilitator):
 def test_nhs_numbers_are_spotted_by_their_check_digit():
     assert is_nhs_number("9434765919") and is_nhs_number("943-476-5919")
     assert not is_nhs_number("9434765918") and not is_nhs_number("1234567890") and not is_nhs_number("A81001")
+
+
+def _index_names() -> set[str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN "
+                       "('adoption_adoption', 'adoption_adoptionstatuschange')")
+        return {r[0] for r in cursor.fetchall()}
+
+
+def test_a_file_read_in_chunks_reports_errors_by_their_own_lines(register, innovation, facilitator, monkeypatch):
+    from innovatorium.adoption import importers
+
+    monkeypatch.setattr(importers, "CHUNK_ROWS", 2)
+    rows = [f"A81001,{_slug(innovation)},piloting,2023-01-10,,,,", f"A81002,{_slug(innovation)},adopted,2023-02-01,,,,",
+            f"RTD,{_slug(innovation)},adopted,2023-03-01,,,,", f"ZZZ99,{_slug(innovation)},adopted,2023-03-01,,,,",
+            f"QHM,{_slug(innovation)},adopted,2999-03-01,,,,"]
+    with pytest.raises(ImportRejected) as exc:
+        import_adoptions(HEADER + "\n".join(rows) + "\n", actor=facilitator)
+    assert [(e.line, e.column) for e in exc.value.errors] == [(5, "ods_code"), (6, "date")]
+    assert not Adoption.objects.exists()
+    result = import_adoptions(HEADER + "\n".join(rows[:3] + [rows[0].replace("piloting,2023-01-10",
+                                                                               "adopted,2023-04-01")]) + "\n",
+                              actor=facilitator)
+    assert (result.rows, result.created) == (4, 3)
+    assert Adoption.objects.get(site__ods_code="A81001").status == "adopted"
+
+
+def test_a_big_load_sets_indexes_aside_and_builds_them_again_or_rolls_back(register, innovation, facilitator,
+                                                                           monkeypatch):
+    from django.db import connection
+
+    from innovatorium.adoption import importers
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only: PostgreSQL loads with COPY")
+    monkeypatch.setattr(importers, "SQLITE_REBUILD_MIN_ROWS", 1)
+    before = _index_names()
+    assert len(before) >= 4
+    rows = (HEADER + f"A81001,{_slug(innovation)},adopted,2023-01-10,,,,\n"
+            f"RTD,{_slug(innovation)},adopted,2023-02-01,,,,\n")
+
+    def boom(**_):
+        raise RuntimeError("the record is down")
+
+    monkeypatch.setattr(importers, "record_append", boom)
+    with pytest.raises(RuntimeError):
+        import_adoptions(rows, actor=facilitator)
+    assert _index_names() == before and not Adoption.objects.exists()
+    monkeypatch.undo()
+    monkeypatch.setattr(importers, "SQLITE_REBUILD_MIN_ROWS", 1)
+    import_adoptions(rows, actor=facilitator)
+    assert _index_names() == before
+    changes = AdoptionStatusChange.objects.select_related("adoption").order_by("site__ods_code")
+    assert [(c.site.ods_code, c.adoption.site_id == c.site_id, c.changed_on) for c in changes] == [
+        ("A81001", True, dt.date(2023, 1, 10)), ("RTD", True, dt.date(2023, 2, 1))]
