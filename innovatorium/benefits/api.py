@@ -56,7 +56,8 @@ class ShareOut(Schema):
 
 class PostingOut(Schema):
     posting_id: str
-    date: str
+    date: str = Field(description="When it was posted: the event's date, or the day a reversal was made.")
+    event_date: str
     kind: str
     amount: str = Field(description="Negative for a reversal.")
     reverses: str | None

@@ -160,8 +160,9 @@ def create_demo_benefits(rng: random.Random, count: int = 5) -> str:
                 services.party_add(actor=None, version=version, kind=kind, label=label, organisation=org,
                                    representative=rep, share_percent=share)
             _adopt(version)
-            kinds = [[EventKind.LICENCE_INCOME], [EventKind.CASH_RELEASING_SAVINGS, EventKind.LICENCE_INCOME],
-                     [EventKind.ROYALTIES], [EventKind.LICENCE_INCOME, EventKind.GRANT]][index % 4]
+            kinds = [[EventKind.LICENCE_INCOME], [EventKind.ROYALTIES],
+                     [EventKind.CASH_RELEASING_SAVINGS, EventKind.LICENCE_INCOME],
+                     [EventKind.LICENCE_INCOME, EventKind.GRANT], [EventKind.CASH_RELEASING_SAVINGS]][index % 5]
             if amended == 0:
                 # Six months under version 1, then an amendment (more to the community fund) for the rest.
                 year = _month_ends(today)

@@ -125,7 +125,7 @@ class EventForm(NHSFormMixin, forms.Form):
                              widget=forms.TextInput(attrs={"class": "nhsuk-input--width-10", "inputmode": "decimal"}))
     occurred_on = forms.DateField(
         label="Date received or saved",
-        widget=forms.DateInput(attrs={"type": "date", "class": "nhsuk-input--width-10"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "class": "nhsuk-input--width-10"}),
         error_messages={"required": "Enter the date.", "invalid": "Enter a real date."})
     payer = forms.CharField(label="Who paid (or whose budget was saved)", required=False, max_length=200)
     description = forms.CharField(label="What for", required=False, max_length=300)

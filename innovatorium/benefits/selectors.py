@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 
 from django.db.models import Prefetch, Q, Sum
 from django.http import Http404
+from django.utils import timezone
 
 from innovatorium.benefits.models import (
     EARNED_KINDS,
@@ -153,9 +155,13 @@ def percent_display(share: Fraction | Decimal | None) -> str:
 def pounds_exact_display(value: Fraction) -> str:
     """An exact entitlement in pounds: to the penny when it is whole pence, else to 4 places with “about”."""
     shown = (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.0001"))
-    if Fraction(shown) == value:
-        return f"£{shown.quantize(Decimal('0.01')) if shown == shown.quantize(Decimal('0.01')) else shown:,}"
-    return f"about £{shown:,}"
+    exact = Fraction(shown) == value
+    if shown == shown.quantize(Decimal("0.01")):
+        shown = shown.quantize(Decimal("0.01"))
+    elif exact:
+        shown = shown.normalize()
+    sign = "−" if shown < 0 else ""
+    return f"{'' if exact else 'about '}{sign}£{abs(shown):,}"
 
 
 def _fraction(text: str) -> Fraction:
@@ -195,6 +201,13 @@ class PostingRow:
     lines: list[LineRow] = field(default_factory=list)
     show_details: bool = False
     show_parties: bool = False
+
+    @property
+    def date(self) -> dt.date:
+        """When it happened: the event's date, or for a reversal the day it was reversed."""
+        if self.posting.reverses_id:
+            return timezone.localdate(self.posting.created_at)
+        return self.event.occurred_on
 
     @property
     def lines_total(self) -> Decimal:
@@ -287,10 +300,12 @@ def statement(*, agreement: Agreement, show_private: bool = False) -> Statement:
             party=party, name=names[party.pk], share=share,
             received=received.get(party.pk, Decimal("0.00")) if show_party_amounts else None,
         ))
+    rows = _posting_rows(postings, names, show_private=show_private)
+    rows.sort(key=lambda r: (r.date, r.posting.pk), reverse=True)
     return Statement(
         agreement=agreement, version=version, totals=totals,
         by_kind=[(labels[k], v) for k, v in sorted(by_kind.items()) if v],
-        parties=party_rows, postings=_posting_rows(postings, names, show_private=show_private),
+        parties=party_rows, postings=rows,
         show_party_amounts=show_party_amounts, show_private=show_private,
     )
 
@@ -327,6 +342,12 @@ class StatementEntry:
     event: BenefitEvent
     amount: Decimal
     balance: Decimal
+
+    @property
+    def date(self) -> dt.date:
+        if self.posting.reverses_id:
+            return timezone.localdate(self.posting.created_at)
+        return self.event.occurred_on
 
 
 def party_statement(*, party: Party) -> list[StatementEntry]:

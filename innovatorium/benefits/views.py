@@ -159,7 +159,8 @@ def _statement_rows(agreement: Agreement) -> tuple[selectors.Statement, list[dic
     rows = []
     for p in reversed(statement.postings):
         base = {
-            "posting_id": p.posting.posting_id, "date": p.event.occurred_on.isoformat(), "kind": p.event.kind,
+            "posting_id": p.posting.posting_id, "date": p.date.isoformat(),
+            "event_date": p.event.occurred_on.isoformat(), "kind": p.event.kind,
             "amount": str(p.amount), "reversal_of": p.posting.reverses.posting_id if p.posting.reverses_id else "",
             "payer": p.event.payer if p.show_details else "",
             "description": p.event.description if p.show_details else "",
@@ -178,7 +179,8 @@ def statement_csv(request: HttpRequest, network_slug: str, innovation_slug: str)
     _, rows = _statement_rows(agreement)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="benefits-{agreement.innovation.slug}.csv"'
-    columns = ["posting_id", "date", "kind", "amount", "reversal_of", "payer", "description", "to", "share",
+    columns = ["posting_id", "date", "event_date", "kind", "amount", "reversal_of", "payer", "description", "to",
+               "share",
                "to_amount"]
     writer = csv.DictWriter(response, fieldnames=columns)
     writer.writeheader()
@@ -202,7 +204,8 @@ def statement_data(agreement: Agreement) -> dict[str, Any]:
         "parties": [{"name": p.name, "kind": p.party.kind, "share": p.share,
                      "received": str(p.received) if p.received is not None else None} for p in statement.parties],
         "postings": [{
-            "posting_id": p.posting.posting_id, "date": p.event.occurred_on.isoformat(), "kind": p.event.kind,
+            "posting_id": p.posting.posting_id, "date": p.date.isoformat(),
+            "event_date": p.event.occurred_on.isoformat(), "kind": p.event.kind,
             "amount": str(p.amount), "reverses": p.posting.reverses.posting_id if p.posting.reverses_id else None,
             "payer": p.event.payer if p.show_details else None,
             "description": p.event.description if p.show_details else None,
