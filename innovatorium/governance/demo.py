@@ -151,8 +151,8 @@ def _motions(board, count: int, rng: random.Random) -> int:
                 option, reason = "block", "Patients in the pilot were not asked; we should hear from them first."
             elif plan == "fail":
                 option, reason = ("disagree" if rng.random() < 0.7 else "agree"), ""
-            else:
-                option, reason = ("agree" if rng.random() < 0.85 else "abstain"), ""
+            else:  # a double majority needs every group's seats to agree: in the demo they do
+                option, reason = ("agree" if double or rng.random() < 0.85 else "abstain"), ""
             services.motion_vote(motion=motion, actor=seat.person, option=option, reason=reason)
         if plan == "recuse":
             for person_id in must:

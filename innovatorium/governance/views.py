@@ -104,6 +104,7 @@ def body_detail(request: HttpRequest, network_slug: str, body_slug: str) -> Http
     rows = selectors.seat_rows(body)
     return render(request, "governance/body.html", {
         "network": body.network, "body": body, "rows": rows, "empty": sum(r.empty for r in rows),
+        "empty_list": [f"{r.empty} for {r.constituency.name}" for r in rows if r.empty],
         "total": sum(r.reserved for r in rows), "can_manage": _can_manage(request, body.network),
         "is_panel": body.kind == BodyKind.PANEL,
         "seat_holder": any(m.person_id == getattr(acting_person(request), "pk", None) for m in body.current_members),
@@ -448,6 +449,8 @@ def _motion_page(request: HttpRequest, motion: Any, form: Any = None, refused: s
         pk=motion.pk)
     person = acting_person(request)
     votes = selectors.motion_votes(motion)
+    for v in votes:
+        v.label = selectors.OPTION_LABELS.get(v.option, v.option)
     visible = selectors.results_visible(motion)
     recusals = list(motion.recusals.all())
     seat = (BodyMember.objects.filter(body_id=motion.body_id, person=person, ended_at__isnull=True).first()

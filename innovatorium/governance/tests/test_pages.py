@@ -164,11 +164,11 @@ def test_hidden_results_stay_hidden_until_close(client, seated_board, patients, 
                                      hide_results=True, quorum=1)
     services.motion_vote(motion=motion, actor=patients[0], option="disagree")
     page = client.get(motion.get_absolute_url()).content.decode()
-    assert "hidden until the motion closes" in page and "disagree</strong>" not in page
+    assert "hidden until the motion closes" in page and "Disagree</strong>" not in page
     assert client.get(f"/api/governance/motions/{motion.pk}").json()["votes"] is None
     services.motion_close(motion=motion, actor=facilitator)
     page = client.get(motion.get_absolute_url()).content.decode()
-    assert "disagree</strong>" in page
+    assert "Disagree</strong>" in page
 
 
 def test_a_block_without_a_reason_shows_on_the_field(client, seated_board, patients, facilitator):
