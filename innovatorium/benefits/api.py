@@ -22,6 +22,7 @@ from ninja.security import django_auth
 from innovatorium.benefits import selectors, services
 from innovatorium.benefits.models import EventKind
 from innovatorium.benefits.views import statement_data
+from innovatorium.core import ratelimit
 from innovatorium.core.permissions import acting_person
 from innovatorium.networks.models import Network
 
@@ -160,6 +161,10 @@ def post_event(request: HttpRequest, network: str, innovation: str, payload: Eve
     agreement = selectors.agreement_get(network_slug=network, innovation_slug=innovation)
     if not request.user.has_perm("benefits.record_event", agreement):
         raise HttpError(403, "Only the network's facilitators can post payments.")
+    try:
+        ratelimit.check(request, ratelimit.POSTS, person=acting_person(request))
+    except ratelimit.RateLimited as exc:
+        raise HttpError(429, " ".join(exc.messages)) from exc
     try:
         event, created = services.event_record(
             actor=acting_person(request), agreement=agreement, kind=payload.kind, amount=payload.amount,

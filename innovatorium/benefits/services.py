@@ -529,8 +529,11 @@ def _posting_payload(
     if version.public_party_amounts:
         names = {}
         if version.public_party_names:
+            # The record is permanent and outlives erasure, so an individual is never named in it (a
+            # statement page shows the name they choose today; the record says "party <id>").
             names = {p.pk: p.public_label for p in Party.objects.filter(
-                pk__in=[ln.party_id for ln in lines if ln.party_id]).select_related("representative", "organisation")}
+                pk__in=[ln.party_id for ln in lines if ln.party_id]).exclude(kind=PartyKind.INDIVIDUAL)
+                .select_related("organisation")}
         payload["parties"] = [
             {"party": names.get(ln.party_id, f"party {ln.party_id}"), "amount": str(-ln.amount)}
             for ln in lines if ln.account_kind == AccountKind.PARTY

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from innovatorium.benefits import forms, selectors, services
 from innovatorium.benefits.models import Agreement, AgreementVersion, Basis, Party, VersionStatus
+from innovatorium.core import ratelimit
 from innovatorium.core.forms import add_service_errors
 from innovatorium.core.permissions import acting_person, public, requires
 from innovatorium.networks.models import Network
@@ -391,6 +392,7 @@ def version_accept(request: HttpRequest, network_slug: str, innovation_slug: str
     version = _version(request, network_slug, innovation_slug, number)
     party = selectors.party_get(agreement=version.agreement, party_id=party_id)
     try:
+        ratelimit.check(request, ratelimit.POSTS, person=acting_person(request))
         version = services.version_accept(actor=acting_person(request), version=version, party=party)
     except PermissionDenied:
         raise
@@ -416,6 +418,7 @@ def event_record(request: HttpRequest, network_slug: str, innovation_slug: str) 
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
+            ratelimit.check(request, ratelimit.POSTS, person=acting_person(request))
             event, created = services.event_record(
                 actor=acting_person(request), agreement=agreement, kind=d["kind"], amount=d["amount"],
                 occurred_on=d["occurred_on"], payer=d["payer"], description=d["description"],

@@ -180,3 +180,13 @@ def test_the_record_leaves_out_what_the_agreement_keeps_private(three_way, facil
     assert payload["community_fund"] == "10.00"
     assert "parties" not in payload and "payer" not in payload
     assert "Acme" not in str(payload)
+
+
+def test_the_record_never_names_an_individual_party(adopted, facilitator, patient):
+    patient.show_name_publicly = True
+    patient.save()
+    post(adopted.agreement, facilitator)
+    payload = RecordEntry.objects.get(action="benefits.event.posted").payload
+    names = [p["party"] for p in payload["parties"]]
+    assert "Test Hospitals NHS Trust" in names and "Sensorco Ltd" in names
+    assert patient.display_name not in str(payload) and patient.pseudonym not in str(payload)
