@@ -9,10 +9,11 @@ from typing import Any, Literal
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from innovatorium.atlas import export, selectors
 from innovatorium.atlas.models import CaseStudy, Collection, CoProducer, Innovation
+from innovatorium.core.pagination import LimitOffsetPagination
 
 router = Router(tags=["atlas"])
 

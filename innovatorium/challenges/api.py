@@ -129,7 +129,7 @@ def list_challenges(
     """Filter by network slug, status, care setting and clinical area slugs; `q` keeps needs whose title or
     description contains every word."""
     limit = max(1, min(limit, MAX_LIMIT))
-    offset = max(0, offset)
+    offset = min(max(0, offset), 10**9)  # a larger offset would overflow the database's integer (500)
     challenges = _challenges().order_by("-created_at", "-pk")
     if network:
         challenges = challenges.filter(network__slug=network)

@@ -15,9 +15,10 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.security import django_auth
 
+from innovatorium.core.pagination import LimitOffsetPagination
 from innovatorium.networks import selectors
 from innovatorium.networks.models import ConstituencyKind, Network
 from innovatorium.people import selectors as people_selectors

@@ -90,12 +90,10 @@ def _run(app, schema, method: str, path: str, headers: dict[str, str] | None, la
 
 # Found by this test and reported to the apps' owners: an `offset` beyond the database's 64-bit integer (e.g.
 # ?offset=60487155332817403904) reaches the SQL and answers 500 ("datatype mismatch" on SQLite, "bigint out of
-# range" on PostgreSQL). The same unclamped `offset` is in most list endpoints; these are the ones this run's
-# examples hit. Clamping (as dashboard.api does with MAX_OFFSET) fixes each; the marks then report XPASS.
+# range" on PostgreSQL). Fixed for the Atlas and networks lists (core.pagination) and needs; still open where the
+# app is being changed by its owner now. Clamping (as dashboard.api does) fixes each; the mark then reports XPASS.
 KNOWN_500 = {
-    ("GET", "/api/atlas/collections"): "LimitOffsetPagination offset is unbounded",
-    ("GET", "/api/adoption/sites"): "offset is unbounded",
-    ("GET", "/api/challenges/"): "offset is unbounded",
+    ("GET", "/api/adoption/sites"): "offset is unbounded (adoption/api.py)",
 }
 
 
