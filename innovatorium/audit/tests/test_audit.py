@@ -356,3 +356,11 @@ def test_the_page_takes_a_bounded_number_of_queries(client, site_admin, patient,
         response = client.get(URL)
     assert response.status_code == 200
     assert "Older" in response.content.decode()
+
+
+def test_admins_find_the_log_from_the_facilitate_page(client, network_admin, facilitator):
+    client.force_login(network_admin.user)
+    assert URL in client.get(reverse("people:facilitate")).content.decode()
+
+    client.force_login(facilitator.user)
+    assert URL not in client.get(reverse("people:facilitate")).content.decode()
