@@ -29,6 +29,7 @@ from innovatorium.adoption.models import (
 )
 from innovatorium.adoption.spreadview import innovation_spread
 from innovatorium.atlas.models import Innovation
+from innovatorium.core import ratelimit
 from innovatorium.core.forms import NHSFormMixin, add_service_errors
 from innovatorium.core.permissions import acting_person, public, requires
 from innovatorium.networks.models import Network
@@ -345,6 +346,7 @@ def report_adoption(request: HttpRequest, network_slug: str, innovation_slug: st
     if request.method == "POST" and sites and form.is_valid():
         data = form.cleaned_data
         try:
+            ratelimit.check(request, ratelimit.POSTS, person=person)
             services.report_submit(
                 innovation=innovation, site=form.sites[data["site"]], status=data["status"], on=data["on"],
                 actor=person, reason=data["reason"], population_covered=data["population_covered"],

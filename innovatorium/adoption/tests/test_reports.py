@@ -131,3 +131,31 @@ def test_the_report_page_explains_when_the_person_has_no_site(register, innovati
 def test_only_the_networks_facilitators_see_the_queue(request, network, client, client_for, persona, expected):
     c = client_for(request.getfixturevalue(persona)) if persona else client
     assert c.get(reverse("adoption:reports", args=[network.slug])).status_code == expected
+
+
+def test_erasing_the_reporter_keeps_the_report_but_not_who_sent_it(site_staff, innovation, facilitator):
+    from innovatorium.adoption.privacy import erase_person
+
+    report = _submit(innovation, site_staff)
+    services.report_verify(report=report, actor=facilitator)
+    erase_person(person=site_staff)
+    erase_person(person=facilitator)
+    report.refresh_from_db()
+    assert report.reported_by is None and report.decided_by is None and report.state == ReportState.VERIFIED
+    assert Adoption.objects.get().verified
+
+
+def test_reporting_is_rate_limited(site_staff, innovation, client_for, settings, monkeypatch):
+    from innovatorium.core import ratelimit
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": "adoption-ratelimit"}}
+    monkeypatch.setattr(ratelimit, "POSTS", ratelimit.Rate("post", 3, 200, 600, "Wait a few minutes."))
+    c = client_for(site_staff)
+    url = reverse("adoption:report", args=[innovation.network.slug, innovation.slug])
+    site = Site.objects.get(ods_code="A81002")
+    for _ in range(ratelimit.POSTS.per_person):
+        c.post(url, {"site": site.pk, "status": "adopted", "on": "2099-01-01"})  # refused as future, still counted
+    response = c.post(url, {"site": site.pk, "status": "adopted", "on": "2024-01-01"})
+    assert response.status_code == 200 and b"Wait a few minutes" in response.content
+    assert not AdoptionReport.objects.exists()
