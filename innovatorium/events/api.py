@@ -16,6 +16,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
+from innovatorium.core import ratelimit
 from innovatorium.events import selectors, services
 from innovatorium.events.models import Event
 
@@ -119,6 +120,10 @@ def register(request: HttpRequest, event_id: int, payload: RegisterIn) -> dict:
     person = getattr(request.user, "person", None)
     if person is None:
         raise HttpError(403, "Only a person with a profile can register.")
+    try:
+        ratelimit.check(request, ratelimit.POSTS, person=person)
+    except ratelimit.RateLimited as exc:
+        raise HttpError(429, " ".join(exc.messages)) from None
     try:
         registration = services.register(event=event, actor=person, access_needs=payload.access_needs)
     except ValidationError as exc:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from innovatorium.core import ratelimit
 from innovatorium.core.forms import add_service_errors as _form_errors
 from innovatorium.core.permissions import acting_person as _person
 from innovatorium.core.permissions import public, requires
@@ -134,6 +135,7 @@ def event_register(request: HttpRequest, network_slug: str, event_slug: str) -> 
                         initial={"access_needs": person.access_needs})
     if request.method == "POST" and form.is_valid():
         try:
+            ratelimit.check(request, ratelimit.POSTS, person=person)
             registration = services.register(event=event, actor=person,
                                              access_needs=form.cleaned_data["access_needs"])
         except ValidationError as exc:

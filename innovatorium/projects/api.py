@@ -16,6 +16,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
+from innovatorium.core import ratelimit
 from innovatorium.projects import selectors, services
 from innovatorium.projects.models import Contribution, ContributionKind, ContributionUnit, Project, ProjectStatus
 
@@ -258,6 +259,10 @@ def log_contribution(request: HttpRequest, network: str, slug: str, body: Contri
         member = project.team.filter(pk=body.team_member).first()
         if member is None:
             raise HttpError(404, "No such team member on this project.")
+    try:
+        ratelimit.check(request, ratelimit.POSTS, person=person)
+    except ratelimit.RateLimited as exc:
+        raise HttpError(429, " ".join(exc.messages)) from None
     try:
         entry = services.contribution_log(
             project=project, actor=person, team_member=member, kind=body.kind, quantity=body.quantity,

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from innovatorium.core import ratelimit
 from innovatorium.core.forms import add_service_errors as _form_errors
 from innovatorium.core.permissions import acting_person, public, requires
 from innovatorium.networks.models import Network
@@ -279,6 +280,7 @@ def contribution_log(request: HttpRequest, network_slug: str, project_slug: str)
         member = None
         if data.get("team_member"):
             member = get_object_or_404(TeamMember, pk=data["team_member"], project=project)
+        ratelimit.check(request, ratelimit.POSTS, person=person)  # a RateLimited is a ValidationError: shown
         try:
             services.contribution_log(
                 project=project, actor=person, team_member=member, kind=data["kind"], quantity=data["quantity"],

@@ -163,3 +163,24 @@ def test_someone_not_on_the_team_gets_403_from_the_api(client, project, industry
 def test_the_network_navigation_has_projects(client, network):
     response = client.get(reverse("projects:list", args=[network.slug]))
     assert any(item["label"] == "Projects" and item["current"] for item in response.context["main_navigation"])
+
+
+def test_logging_contributions_is_rate_limited_on_the_page_and_in_the_api(
+    client, project, patient_member, patient, yesterday, monkeypatch,
+):
+    from innovatorium.core import ratelimit
+
+    monkeypatch.setattr(ratelimit, "POSTS", ratelimit.Rate("post-test", 1, 100, 600, "Wait a few minutes."))
+    client.force_login(patient.user)
+    url = reverse("projects:contribute", args=[project.network.slug, project.slug])
+    body = {"kind": "time", "quantity": "1", "unit": "hours", "occurred_on": yesterday.isoformat(),
+            "description": "Meeting"}
+    assert client.post(url, body).status_code == 302
+    refused = client.post(url, body)
+    assert refused.status_code == 200 and "Wait a few minutes." in refused.content.decode()
+    api = f"/api/projects/{project.network.slug}/{project.slug}/contributions"
+    client.get(project.get_absolute_url())
+    response = client.post(api, json.dumps(body), content_type="application/json",
+                           HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value)
+    assert response.status_code == 429
+    assert Contribution.objects.count() == 1
