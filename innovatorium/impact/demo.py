@@ -60,7 +60,7 @@ INNOVATION_MEASURES = [
     ("nhs", "Clinic slots freed", "Outpatient slots released by remote follow-up in the month.", "slots", "higher",
      "Outpatient booking system", None, 210, 25),
 ]
-SIGNALS = ["shift", "trend", "outlier", "none", "shift", "none", "trend"]
+SIGNALS = ["shift", "trend", "outlier", "none", "decline", "shift", "none", "trend", "worsening"]
 
 
 def _months(n: int, today: dt.date) -> list[dt.date]:
@@ -85,6 +85,13 @@ def series(rng: random.Random, *, n: int, level: float, noise: float, signal: st
                           for k in range(8)]
     elif signal == "outlier":  # one bad month, 4 sigma out, about a third of the way back
         values[n - rng.randint(5, 12)] -= good * 4.5 * noise
+    elif signal == "decline":  # the last 9 to 12 months settle 2 sigma worse: a concern
+        start = n - rng.randint(9, 12)
+        values = [v - (good * 2 * noise if i >= start else 0) for i, v in enumerate(values)]
+    elif signal == "worsening":  # the last 7 months get worse step by step
+        start = n - 7
+        values[start:] = [values[start - 1] - good * noise * 0.6 * (k + 1) + rng.gauss(0, noise * 0.05)
+                          for k in range(7)]
     return values
 
 

@@ -38,7 +38,8 @@ def test_the_same_seed_makes_the_same_series():
 
 
 def test_each_demo_signal_is_a_real_special_cause():
-    for signal, rule in (("shift", "shift"), ("trend", "trend"), ("outlier", "outside_limits")):
+    for signal, rule in (("shift", "shift"), ("trend", "trend"), ("outlier", "outside_limits"), ("decline", "shift"),
+                         ("worsening", "trend")):
         hits = 0
         for seed in range(20):
             ys = series(random.Random(seed), n=30, level=50, noise=4, signal=signal, direction="higher")
