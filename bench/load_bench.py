@@ -18,7 +18,8 @@
 
 Options: --scale small|regional|national (default national, or LOAD_BENCH_SCALE), --duration seconds per page
 (default 10), --connections (50), --web-workers (gunicorn processes; default 2 x cores, at most 4),
---votes-duration (20). Targets missed are listed at the end; LOAD_BENCH_STRICT=1 also makes the exit status 1.
+--votes-duration (20), --no-load (measure the bench database as it is, even if its load is unfinished).
+Targets missed are listed at the end; LOAD_BENCH_STRICT=1 also makes the exit status 1.
 """
 
 from __future__ import annotations
@@ -75,12 +76,14 @@ def database_url(scale: str) -> str:
     return f"sqlite:///{ROOT / 'var' / f'bench_{scale}.sqlite3'}"
 
 
-def prepare_database(url: str, scale: str) -> None:
+def prepare_database(url: str, scale: str, *, load: bool = True) -> None:
     """Migrate, make the cache table, and load (or finish loading) the scale data: seconds when already there."""
     plain = site_env(url, DJANGO_SETTINGS_MODULE="config.settings")
     bench = site_env(url)  # the bench settings use the database cache: its table is made with them
-    for args, env in ((["migrate", "--noinput", "-v0"], plain), (["createcachetable"], bench),
-                      (["demo_data", "--scale", scale], plain)):
+    steps = [(["migrate", "--noinput", "-v0"], plain), (["createcachetable"], bench)]
+    if load:
+        steps.append((["demo_data", "--scale", scale], plain))
+    for args, env in steps:
         started = time.perf_counter()
         subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)  # noqa: S603
         if time.perf_counter() - started > 5:
@@ -116,7 +119,9 @@ def targets() -> dict[str, str]:
         pages["national dashboard"] = reverse("dashboard:national")
     except Exception:  # noqa: BLE001 - the dashboard app is optional
         pages["national dashboard"] = ""
-    conversation = Conversation.objects.filter(question__startswith="National conversation").first()
+    # the national conversation (100,000 participants), or while the scale load has not reached it, the demo one
+    conversation = (Conversation.objects.filter(question__startswith="National conversation").first()
+                    or Conversation.objects.filter(status="open").order_by("pk").first())
     pages["conversation (for votes)"] = conversation.get_absolute_url() if conversation else ""
     return pages
 
@@ -266,11 +271,13 @@ def run_votes(site_url: str, conversation_path: str, *, threads: int, duration: 
 
     from innovatorium.deliberation.models import Conversation, Participant, Statement, Vote
 
-    conversation = Conversation.objects.get(question__startswith="National conversation")
+    network_slug, slug = conversation_path.strip("/").split("/")[0], conversation_path.strip("/").split("/")[-1]
+    conversation = Conversation.objects.get(network__slug=network_slug, slug=slug)
     statements = list(Statement.objects.filter(conversation=conversation, status="accepted")
                       .values_list("pk", flat=True))
     since = timezone.now()
     votes_before = Vote.objects.filter(conversation=conversation).count()
+    participants_before = Participant.objects.filter(conversation=conversation).count()
     spec = {"base": site_url, "path": conversation_path, "statements": statements, "threads": threads,
             "duration": duration, "max_votes": 200_000, "per_browser": 10}
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
@@ -295,7 +302,7 @@ def run_votes(site_url: str, conversation_path: str, *, threads: int, duration: 
         "votes_per_s": result["cast"] / result["seconds"],
         "p95": latencies[int(len(latencies) * 0.95)] if latencies else 0.0,
         "stored": stored, "distinct_cast": distinct_pairs, "duplicates": duplicates,
-        "participants": new_participants.count(),
+        "participants": new_participants.count(), "participants_before": participants_before,
         "total_after": Vote.objects.filter(conversation=conversation).count(), "total_before": votes_before,
     }
 
@@ -309,6 +316,8 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--web-workers", type=int, default=min(4, 2 * (os.cpu_count() or 1)))
     parser.add_argument("--votes-duration", type=int, default=20)
+    parser.add_argument("--no-load", action="store_true",
+                        help="Use the bench database as it is (even if its scale load is unfinished).")
     parser.add_argument("--vote-client", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.vote_client:
@@ -320,7 +329,7 @@ def main() -> int:
     print(f"Load bench: {args.scale} scale on {vendor}, {args.connections} concurrent clients, "
           f"{args.duration} s per page, gunicorn with {args.web_workers} processes x 4 threads on "
           f"{os.cpu_count()} cores (the load generator shares them)", flush=True)
-    prepare_database(url, args.scale)
+    prepare_database(url, args.scale, load=not args.no_load)
     setup_django(url)
     pages = targets()
     from innovatorium.adoption.models import Adoption
@@ -373,7 +382,9 @@ def main() -> int:
               f"{r['errors'] + r['non_2xx_3xx']:>8}  {'; '.join(flags) or 'ok'}")
         failures += [f"{name}: {flag}" for flag in flags]
     if votes:
-        print(f"\n  votes: {votes['cast']:,} cast by {votes['browsers']:,} browsers in {votes['seconds']:.1f} s = "
+        print(f"\n  votes on {pages['conversation (for votes)']} ({votes['participants_before']:,} participants "
+              f"before):")
+        print(f"  {votes['cast']:,} cast by {votes['browsers']:,} browsers in {votes['seconds']:.1f} s = "
               f"{votes['votes_per_s']:.1f} votes/s (target >= {VOTES_TARGET:.0f}), p95 {votes['p95']:.0f} ms, "
               f"{votes['refused']} refused, {votes['errors']} errors")
         print(f"  votes stored by the new participants: {votes['stored']:,} (distinct cast: "

@@ -6,7 +6,7 @@ hours, so this module bulk-creates rows in batches, in the same shapes the servi
 summary entry per chunk on the public record (counts only, never personal data), as an import would. The
 ordinary demo load (the documented logins, every network's staff) runs first, through the services.
 
-The load is split into phases (members, innovations, sites, adoptions, conversation), and the big phases into
+The load is split into phases (members, innovations, sites, conversation, adoptions), and the big phases into
 chunks. Each chunk runs in its own transaction and ends by appending a `demo.scale.chunk` entry, so a chunk is
 either all there (with its entry) or not there at all. A rerun reads those entries, skips what is finished and
 resumes at the first missing chunk. Every chunk draws from its own seeded `random.Random` (seed, phase, chunk)
@@ -75,9 +75,10 @@ class Scale:
             ("members", chunks(self.members, self.chunk), self.chunk),
             ("innovations", chunks(self.innovations, self.chunk // 2), self.chunk // 2),
             ("sites", 1 if self.sites else 0, self.sites),
-            ("adoptions", chunks(self.innovations, self.chunk // 2) if self.adoptions else 0, self.chunk // 2),
             # the conversation: opening it, then the participants in chunks, then its analysis
             ("conversation", chunks(self.participants, self.chunk) + 2 if self.participants else 0, self.chunk),
+            # last, as the biggest: a bench can use a database whose adoption phase has not finished
+            ("adoptions", chunks(self.innovations, self.chunk // 2) if self.adoptions else 0, self.chunk // 2),
         ]
 
 
