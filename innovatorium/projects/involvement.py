@@ -169,6 +169,48 @@ class QuarterRow:
 
 
 @dataclass
+class ProgrammeRow:
+    """One programme's involvement, for the report's board → programme → project → event view."""
+
+    programme: object  # a Programme, or None for work outside any programme
+    projects: int = 0
+    team_members: int = 0
+    patient_public: int = 0
+    events: int = 0
+    events_with_patient_speaker: int = 0
+
+    @property
+    def patient_public_share(self) -> int | None:
+        return _share(self.patient_public, self.team_members)
+
+    @property
+    def name(self) -> str:
+        return self.programme.name if self.programme is not None else "Not in a programme"
+
+
+def programme_rows(*, network: Network, projects: list[Project], events: list[Event]) -> list[ProgrammeRow]:
+    """Per programme: projects, team places held by patients and the public, events with a patient or public
+    speaker. Two queries, using the projects and events the report already loaded."""
+    from innovatorium.projects.models import Programme
+
+    rows: dict[int | None, ProgrammeRow] = {
+        p.pk: ProgrammeRow(p) for p in Programme.objects.filter(network=network).select_related("network")}
+    rows[None] = ProgrammeRow(None)
+    for project in projects:
+        row = rows.setdefault(project.programme_id, ProgrammeRow(None))
+        row.projects += 1
+        row.team_members += project.team_size
+        row.patient_public += project.patient_partners
+    for event in events:
+        row = rows.setdefault(event.programme_id, ProgrammeRow(None))
+        row.events += 1
+        row.events_with_patient_speaker += int(bool(event.has_patient_speaker))
+    named = sorted((r for k, r in rows.items() if k is not None), key=lambda r: r.name)
+    loose = rows[None]
+    return named + ([loose] if loose.projects or loose.events else [])
+
+
+@dataclass
 class Report:
     network: Network
     involvement: Involvement
@@ -181,6 +223,7 @@ class Report:
     governance: bool
     who: WhoTakesPart | None = None
     seats_template: str = ""
+    programmes: list[ProgrammeRow] = field(default_factory=list)
     warnings: list[Warning] = field(default_factory=list)
 
     @property
@@ -235,6 +278,7 @@ def network_report(*, network: Network, with_who: bool = True) -> Report:
         events_with_patient_speaker=with_speaker, has_patient_representative=representative,
         quarters=[quarters[q] for q in sorted(quarters)], trend_kinds=trend_kinds, governance=governance_installed(),
         who=who_takes_part(network=network) if with_who else None, seats_template=seats_template(),
+        programmes=programme_rows(network=network, projects=projects, events=events) if with_who else [],
     )
     if not representative:
         report.warnings.append(Warning(

@@ -110,7 +110,8 @@ def test_the_page_shows_figures_warnings_and_charts_to_anonymous_visitors(client
     assert "<strong>6 hours</strong>" in html
     assert "1 of 2 published events (50%)" in html
     assert 'data-warning="no_patient_partner"' in html
-    assert "does not record boards and councils yet" in html
+    assert 'id="seats"' in html  # the governance app's seats by partner group, or the fallback without it
+    assert ("does not record boards and councils yet" in html) != involvement.governance_installed()
     assert 'id="depth-chart"' in html and 'id="trend-table"' in html
     assert "style=" not in html
 
@@ -170,3 +171,23 @@ def test_the_feed_is_atom_with_projects_and_published_events(client, built, netw
 def test_unknown_networks_are_not_found(client, db):
     assert client.get("/nowhere/what-we-do/").status_code == 404
     assert client.get("/nowhere/what-we-do/feed/").status_code == 404
+
+
+def test_the_report_breaks_involvement_down_by_programme(client, network, facilitator, project, patient_member):
+    from innovatorium.projects.models import Programme
+
+    dementia = services.programme_create(network=network, actor=facilitator, name="Dementia")
+    Programme.objects.create(network=network, slug="quiet", name="A quiet programme")
+    services.project_update(project=project, actor=facilitator, title=project.title, summary=project.summary,
+                            programme=dementia)
+    rows = {r.name: r for r in involvement.network_report(network=network).programmes}
+    assert (rows["Dementia"].projects, rows["Dementia"].patient_public, rows["Dementia"].team_members) == (1, 1, 1)
+    assert rows["A quiet programme"].projects == 0 and "Not in a programme" not in rows
+    page = client.get(reverse("projects:what_we_do", args=[network.slug])).content.decode()
+    assert 'id="programme-table"' in page and "1 of 1 (100%)" in page
+
+
+def test_the_seats_section_falls_back_plainly_without_the_governance_app(client, network, monkeypatch):
+    monkeypatch.setattr(involvement, "governance_installed", lambda: False)
+    html = client.get(reverse("projects:what_we_do", kwargs={"network_slug": network.slug})).content.decode()
+    assert "does not record boards and councils yet" in html
