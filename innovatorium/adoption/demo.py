@@ -26,8 +26,9 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
-from innovatorium.adoption.models import Adoption, AdoptionStatusChange, Site, SiteType, Status
+from innovatorium.adoption.models import Adoption, AdoptionStatusChange, NationalProgramme, Site, SiteType, Status
 from innovatorium.atlas.models import Innovation, PublicationStatus
 from innovatorium.networks.defaults import REGIONAL_NETWORKS
 from innovatorium.networks.models import Network
@@ -216,10 +217,43 @@ def create_demo_adoption(rng: random.Random, count: int = 8000, *, sites: int | 
         for a, steps in zip(adoptions, histories, strict=True) for status, on, reason in steps
     ]
     AdoptionStatusChange.objects.bulk_create(changes, batch_size=5000)
+    programmes = _programmes(rng, adoptions, practices, today)
     result = DemoAdoption(len(made_sites), len(adoptions), len(changes), len(touched))
     record_append(
         action="adoption.records.imported", actor=None,
         payload={"rows": len(changes), "adoptions_created": len(adoptions), "adoptions_updated": 0,
                  "innovations": len(touched), "sites_created": len(made_sites), "source": SOURCE},
     )
+    for programme in programmes:
+        record_append(action="adoption.programme.created", actor=None, network=programme.innovation.network,
+                      obj=programme, payload={"name": programme.name, "innovation": programme.innovation.slug,
+                                              "targets": programme.target_sites.count(),
+                                              "starts_on": programme.starts_on})
     return result
+
+
+PROGRAMME_NAMES = ["Spread at scale", "National rollout", "Adoption accelerator"]
+
+
+def _programmes(rng: random.Random, adoptions: list[Adoption], practices: list[Site],
+                today: dt.date) -> list[NationalProgramme]:
+    """Three national programmes: the innovations adopted most widely, each aiming at its adopters so far plus as
+    many practices again that have not adopted it (so progress is part-way)."""
+    by_innovation: dict[int, list[Adoption]] = {}
+    for a in adoptions:
+        by_innovation.setdefault(a.innovation_id, []).append(a)
+    chosen = sorted(by_innovation.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:3]
+    made = []
+    for (innovation_id, its), label in zip(chosen, PROGRAMME_NAMES, strict=False):
+        innovation = its[0].innovation
+        have = {a.site_id for a in its}
+        others = [p for p in practices if p.pk not in have]
+        targets = [a.site for a in its if a.site.type == SiteType.GP_PRACTICE][:60]
+        targets += rng.sample(others, min(len(others), max(10, len(targets))))
+        starts = today - dt.timedelta(days=rng.randint(365, 3 * 365))
+        programme = NationalProgramme.objects.create(
+            name=f"{label}: {innovation.name}"[:200], slug=f"{slugify(label)}-{innovation.slug}"[:120],
+            innovation_id=innovation_id, starts_on=starts, ends_on=starts + dt.timedelta(days=5 * 365))
+        programme.target_sites.set(targets)
+        made.append(programme)
+    return made

@@ -48,7 +48,10 @@ def test_the_demo_spreads_innovations_in_an_s_shape_with_histories_and_one_recor
 
     assert Adoption.objects.count() == result.adoptions > 200
     assert AdoptionStatusChange.objects.count() == result.changes > result.adoptions
-    assert RecordEntry.objects.count() == before + 1
+    from innovatorium.adoption.models import NationalProgramme
+
+    # one entry for the records, one for each national programme started
+    assert RecordEntry.objects.count() == before + 1 + NationalProgramme.objects.count()
     assert record_verify().ok
     today = timezone.localdate()
     assert not Adoption.objects.filter(status_on__gt=today).exists()
@@ -66,3 +69,14 @@ def test_the_demo_spreads_innovations_in_an_s_shape_with_histories_and_one_recor
     assert figures.innovations >= 1 and figures.population > 0
     equity = selectors.equity_table(selectors.adopting_rows(), selectors.site_arrays())
     assert equity.has_data
+
+
+def test_the_demo_starts_national_programmes_part_way_to_their_targets(published):
+    from innovatorium.adoption.models import NationalProgramme
+
+    create_demo_adoption(random.Random(3), 400, sites=450)
+    programmes = list(NationalProgramme.objects.all())
+    assert 1 <= len(programmes) <= 3
+    for programme in programmes:
+        progress = selectors.programme_progress(programme, as_of=timezone.localdate())
+        assert progress.targets > 0 and 0 < (progress.share or 0) < 1
