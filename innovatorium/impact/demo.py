@@ -178,8 +178,11 @@ def _answers(rng: random.Random, network: Network) -> int:
     n = 0
     for measure in network.measures.exclude(survey_scale="").order_by("pk"):
         low, high = measure.scale_range
+        latest = measure.observations.order_by("-period").values_list("value", flat=True).first()
+        centre = float(latest) if latest is not None else (low + high) / 2
         for i in range(rng.randint(8, 14)):
-            score = max(low, min(high, round(rng.gauss((low + high) / 2 + (high - low) * 0.25, (high - low) / 5))))
+            # answers spread around last month's level, so this month's mean carries on the series
+            score = max(low, min(high, round(rng.gauss(centre, (high - low) / 8))))
             services.survey_answer(measure=measure, score=score, token=f"demo-{measure.pk}-{i}",
                                    comment=rng.choice(["", "", "The nurse took time to explain.",
                                                        "I had to repeat my story twice."]))
