@@ -199,7 +199,8 @@ def _decidable(report: AdoptionReport, actor: Person) -> Network:
 @transaction.atomic
 def report_verify(*, report: AdoptionReport, actor: Person) -> Adoption:
     """A facilitator confirms a site's report: it goes into the register, verified, and counts from now on."""
-    report = AdoptionReport.objects.select_for_update().select_related("site__network", "innovation__network").get(
+    report = AdoptionReport.objects.select_for_update(of=("self",)).select_related(
+        "site__network", "innovation__network").get(
         pk=report.pk)
     network = _decidable(report, actor)
     source = report.source or f"Reported by {report.site.name}"
@@ -221,7 +222,8 @@ def report_verify(*, report: AdoptionReport, actor: Person) -> Adoption:
 @transaction.atomic
 def report_reject(*, report: AdoptionReport, actor: Person, note: str) -> AdoptionReport:
     """A facilitator declines a site's report, saying why; the register is unchanged."""
-    report = AdoptionReport.objects.select_for_update().select_related("site__network", "innovation__network").get(
+    report = AdoptionReport.objects.select_for_update(of=("self",)).select_related(
+        "site__network", "innovation__network").get(
         pk=report.pk)
     network = _decidable(report, actor)
     if not note.strip():
