@@ -18,7 +18,7 @@ from innovatorium.challenges.models import Challenge
 from innovatorium.networks.models import Network
 from innovatorium.people.models import COUNTED_VERIFICATION, STAFF_ROLES, Membership
 from innovatorium.projects import services
-from innovatorium.projects.models import InvolvementDepth, MilestoneStatus, ParticipantProfile, TeamMember
+from innovatorium.projects.models import InvolvementDepth, MilestoneStatus, ParticipantProfile
 
 PROGRAMMES = [
     ("Diabetes", "Preventing type 2 diabetes and helping people live well with it, designed with the people "
@@ -94,9 +94,10 @@ def create_demo_projects(rng: random.Random, count: int = 60) -> str:
     for i in Innovation.objects.filter(network__in=networks).order_by("pk"):
         innovations[i.network_id].append(i)
     made = contributions = tests = 0
+    # The network with the most members (Eastern, the demo network) gets a larger share.
+    busiest = max(networks, key=lambda n: (len(memberships[n.pk]), -n.pk))
     for index in range(count):
-        # The first network in the list (alphabetically, Eastern in the demo) gets a larger share.
-        network = networks[0] if index % 3 == 0 else networks[index % len(networks)]
+        network = busiest if index % 3 == 0 else networks[index % len(networks)]
         challenge = rng.choice(needs[network.pk]) if needs[network.pk] and rng.random() < 0.8 else None
         innovation = rng.choice(innovations[network.pk]) if innovations[network.pk] and (
             challenge is None or rng.random() < 0.5) else None
@@ -186,8 +187,8 @@ def _pick(rng: random.Random, weights: list[tuple[str, int]]) -> str:
 
 
 def _demo_participant_profiles(rng: random.Random) -> int:
-    """About two in three people on a project team answer "about you" (bulk-created: private, not on the record)."""
-    people = sorted(set(TeamMember.objects.values_list("person_id", flat=True)))
+    """About two in three members answer "about you" (bulk-created: private, not on the record)."""
+    people = sorted(set(Membership.objects.values_list("person_id", flat=True)))
     profiles = [
         ParticipantProfile(person_id=pk, age_band=_pick(rng, _AGE_WEIGHTS), ethnic_group=_pick(rng, _ETHNIC_WEIGHTS),
                            disability=_pick(rng, _DISABILITY_WEIGHTS),
