@@ -233,6 +233,7 @@ class Statement:
     postings: list[PostingRow]
     show_party_amounts: bool
     show_private: bool
+    total_postings: int = 0
 
 
 def _posting_rows(postings: list[Posting], names: dict[int, str], *, show_private: bool) -> list[PostingRow]:
@@ -264,27 +265,28 @@ def _posting_rows(postings: list[Posting], names: dict[int, str], *, show_privat
     return rows
 
 
-def statement(*, agreement: Agreement, show_private: bool = False) -> Statement:
-    """An innovation's statement: totals, each party's share and what it received, and every posting.
+def statement(*, agreement: Agreement, show_private: bool = False, limit: int | None = None) -> Statement:
+    """An innovation's statement: totals, each party's share and what it received, and the postings.
 
     ``show_private`` (facilitators of the network) shows everything; otherwise only what the versions make
     public: party names, party amounts and event details each by the version's choice. Totals always show.
+    ``limit`` keeps only the latest postings (pages); totals always count every posting, in SQL.
     """
     versions = list(agreement.versions.all())
     version = next((v for v in versions if v.status == VersionStatus.ADOPTED), None)
     parties = list(Party.objects.filter(agreement=agreement).select_related("representative", "organisation"))
     names = party_names(version, parties, show_private=show_private)
-    postings = list(
-        Posting.objects.filter(event__agreement=agreement)
-        .select_related("event__version", "network", "reverses")
-        .prefetch_related("lines")
-        .order_by("-created_at", "-pk")
-    )
-    totals = _totals_from(postings)
-    by_kind: dict[str, Decimal] = {}
-    for posting in postings:
-        sign = -1 if posting.reverses_id else 1
-        by_kind[posting.event.kind] = by_kind.get(posting.event.kind, Decimal("0.00")) + sign * posting.event.amount
+    all_postings = Posting.objects.filter(event__agreement=agreement)
+    query = (all_postings.select_related("event__version", "network", "reverses")
+             .prefetch_related("lines").order_by("-created_at", "-pk"))
+    postings = list(query[:limit] if limit is not None else query)
+    total_postings = len(postings) if limit is None or len(postings) < limit else all_postings.count()
+    totals = agreement_totals(agreement=agreement)
+    by_kind = {
+        row["event_kind"]: row["total"]
+        for row in PostingLine.objects.filter(posting__event__agreement=agreement, account_kind=AccountKind.SOURCE)
+        .values("event_kind").annotate(total=Sum("amount")).order_by("event_kind")
+    }
     labels = dict(EventKind.choices)
     show_party_amounts = show_private or (version is not None and version.public_party_amounts)
     received = party_balances(agreement=agreement)
@@ -305,25 +307,9 @@ def statement(*, agreement: Agreement, show_private: bool = False) -> Statement:
     return Statement(
         agreement=agreement, version=version, totals=totals,
         by_kind=[(labels[k], v) for k, v in sorted(by_kind.items()) if v],
-        parties=party_rows, postings=rows,
+        parties=party_rows, postings=rows, total_postings=total_postings,
         show_party_amounts=show_party_amounts, show_private=show_private,
     )
-
-
-def _totals_from(postings: list[Posting]) -> BenefitTotals:
-    earned = saved = shared = reinvested = Decimal("0.00")
-    for posting in postings:
-        for line in posting.lines.all():
-            if line.account_kind == AccountKind.SOURCE:
-                if line.event_kind in SAVED_KINDS:
-                    saved += line.amount
-                else:
-                    earned += line.amount
-            elif line.account_kind == AccountKind.PARTY:
-                shared -= line.amount
-            else:
-                reinvested -= line.amount
-    return BenefitTotals(earned=earned, saved=saved, shared=shared, reinvested=reinvested)
 
 
 def posting_row(*, posting: Posting, show_private: bool) -> PostingRow:

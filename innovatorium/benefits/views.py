@@ -25,6 +25,8 @@ from innovatorium.networks.models import Network
 from innovatorium.people.models import Person
 from innovatorium.projects.models import ContributionKind
 
+PAGE_POSTINGS = 60  # the statement page shows the latest five years of monthly postings; downloads hold all
+
 # --- lookups for the permission wrappers ------------------------------------------------------------------------
 
 
@@ -79,7 +81,7 @@ def network_benefits(request: HttpRequest, network_slug: str) -> HttpResponse:
 def agreement_detail(request: HttpRequest, network_slug: str, innovation_slug: str) -> HttpResponse:
     agreement = _agreement(request, network_slug, innovation_slug)
     can_manage = _can_manage(request, agreement)
-    statement = selectors.statement(agreement=agreement, show_private=can_manage)
+    statement = selectors.statement(agreement=agreement, show_private=can_manage, limit=PAGE_POSTINGS)
     versions = list(agreement.versions.all())
     if not can_manage:
         versions = [v for v in versions if v.status != VersionStatus.DRAFT]

@@ -225,3 +225,14 @@ def test_the_innovation_page_links_to_its_benefit_statement(client, adopted, fac
     page = client.get(adopted.agreement.innovation.get_absolute_url()).content.decode()
     assert adopted.agreement.get_absolute_url() in page
     assert "£90.00 shared" in page
+
+
+def test_a_long_statement_shows_the_latest_postings_and_counts_them_all(client, adopted, facilitator, monkeypatch):
+    from innovatorium.benefits import views
+
+    monkeypatch.setattr(views, "PAGE_POSTINGS", 3)
+    for k in range(5):
+        _pay(adopted.agreement, facilitator, amount="1.00", key=f"L{k}")
+    page = client.get(adopted.agreement.get_absolute_url()).content.decode()
+    assert "Showing the latest 3 of 5 postings" in page
+    assert 'data-total="earned">£5.00' in page
