@@ -288,9 +288,14 @@ def nominate(*, election: Election, actor: Person, statement: str) -> Nomination
         raise ValidationError({"statement": ["Write a statement: why you are standing and what you would do."]})
     if len(statement) > STATEMENT_LIMIT:
         raise ValidationError({"statement": [f"Keep your statement to {STATEMENT_LIMIT} characters or fewer."]})
-    if Nomination.objects.filter(contest=contest, person=actor).exists():
+    nomination = Nomination.objects.filter(contest=contest, person=actor).first()
+    if nomination is not None and nomination.withdrawn_at is None:
         raise ValidationError({"statement": ["You have already stood in this election."]})
-    nomination = Nomination.objects.create(contest=contest, person=actor, statement=statement)
+    if nomination is not None:  # standing again after withdrawing: the same candidate id, a new statement
+        nomination.statement, nomination.withdrawn_at = statement, None
+        nomination.save(update_fields=["statement", "withdrawn_at"])
+    else:
+        nomination = Nomination.objects.create(contest=contest, person=actor, statement=statement)
     record_append(action="governance.nomination.made", actor=actor, network=network, obj=election, payload={
         "candidate": actor.pseudonym, "constituency": contest.constituency.slug, "option": nomination.option_id,
     })
@@ -304,6 +309,8 @@ def nomination_withdraw(*, nomination: Nomination, actor: Person) -> Nomination:
         require_network_staff(actor, election.body.network, "withdraw someone else's nomination")
     if election.status != ElectionStatus.NOMINATIONS:
         raise VotingClosed("Voting has started: nominations can no longer be withdrawn.")
+    if nomination.withdrawn_at is not None:
+        raise ValidationError("This nomination has already been withdrawn.")
     nomination.withdrawn_at = timezone.now()
     nomination.save(update_fields=["withdrawn_at"])
     record_append(action="governance.nomination.withdrawn", actor=actor, network=election.body.network,

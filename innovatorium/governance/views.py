@@ -186,7 +186,10 @@ def election_detail(request: HttpRequest, network_slug: str, pk: int) -> HttpRes
         "network": election.body.network, "election": election, "body": election.body, "contests": contests,
         "mine": mine, "membership": membership,
         "has_voted": bool(person) and ElectionVoter.objects.filter(election=election, person=person).exists(),
-        "has_stood": bool(person and mine) and any(n.person_id == person.pk for n in mine.nominations.all()),
+        "has_stood": bool(person and mine) and any(n.person_id == person.pk for n in mine.nominations.all()
+                                                   if n.withdrawn_at is None),
+        "my_nomination": next((n for n in (mine.nominations.all() if mine and person else [])
+                               if n.person_id == person.pk and n.withdrawn_at is None), None),
         "voters": election.voters.count(),
         "can_manage": _can_manage(request, election.body.network),
         "receipt": request.session.pop(RECEIPT_SESSION, None) if request.user.is_authenticated else None,
@@ -344,6 +347,44 @@ def election_count(request: HttpRequest, network_slug: str, pk: int) -> HttpResp
         "network": election.body.network, "election": election, "contests": contests,
         "crumbs": _body_crumbs(election.body) + [(election.title, election.get_absolute_url())],
     })
+
+
+@public
+@require_GET
+def election_ballots(request: HttpRequest, network_slug: str, pk: int) -> HttpResponse:
+    """Every ballot of a counted election, by receipt and ranking (never by voter), with the tie-break ids, so
+    anyone can find their own ballot and re-count each constituency with innovatorium/voting."""
+    election = _election(request, network_slug, pk)
+    if election.status != ElectionStatus.COUNTED:
+        return JsonResponse({"detail": "The ballots are published when the election has been counted."}, status=404)
+    contests = []
+    for c in selectors.contests(election):
+        contests.append({
+            "constituency": c.constituency.slug, "seats": c.seats,
+            "round_id": f"{election.round_id}:{c.constituency.slug}",
+            "candidates": {n.option_id: n.person.public_name for n in c.nominations.all() if n.withdrawn_at is None},
+            "ballot_set_hash": c.ballot_set_hash,
+            "ballots": [{"receipt": r, "ranking": m.split(">") if m else []}
+                        for r, m in c.ballots.order_by("receipt").values_list("receipt", "ranking")],
+        })
+    return JsonResponse({"election": election.title, "method": "stv", "contests": contests})
+
+
+@requires("governance.take_part")
+@require_POST
+def nomination_withdraw(request: HttpRequest, network_slug: str, pk: int) -> HttpResponse:
+    from innovatorium.governance.models import Nomination
+
+    nomination = get_object_or_404(Nomination.objects.select_related("contest__election__body__network"),
+                                   contest__election__body__network__slug=network_slug, pk=pk)
+    election = nomination.contest.election
+    try:
+        services.nomination_withdraw(nomination=nomination, actor=acting_person(request))
+    except (PermissionDenied, ValidationError) as exc:
+        messages.error(request, str(exc) if isinstance(exc, PermissionDenied) else " ".join(exc.messages))
+    else:
+        messages.success(request, "You are no longer standing in this election.")
+    return redirect(election)
 
 
 # --- Draws --------------------------------------------------------------------------------------------------

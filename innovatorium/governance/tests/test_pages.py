@@ -252,3 +252,32 @@ def test_the_motions_api_lists_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(6):
         response = client.get(f"/api/governance/networks/{seated_board.network.slug}/motions")
     assert len(response.json()) == 8
+
+
+def test_a_candidate_withdraws_and_stands_again(client, election, patients):
+    nom = services.nominate(election=election, actor=patients[0], statement="First go")
+    client.force_login(patients[0].user)
+    n = election.body.network.slug
+    assert client.post(reverse("governance:nomination_withdraw", args=[n, nom.pk])).status_code == 302
+    nom.refresh_from_db()
+    assert nom.withdrawn_at is not None
+    assert "Stand for a Patients and public seat" in client.get(election.get_absolute_url()).content.decode()
+    client.force_login(patients[1].user)  # someone else cannot withdraw it
+    services.nominate(election=election, actor=patients[0], statement="Second go")
+    assert client.post(reverse("governance:nomination_withdraw", args=[n, nom.pk])).status_code == 302
+    nom.refresh_from_db()
+    assert nom.withdrawn_at is None and nom.statement == "Second go"
+
+
+def test_ballots_are_published_by_receipt_only_after_the_count(client, election, facilitator, patients):
+    nom = services.nominate(election=election, actor=patients[0], statement="s")
+    services.election_open_voting(election=election, actor=facilitator)
+    receipt = services.ballot_cast(election=election, actor=patients[1], ranking=[nom.pk])
+    url = reverse("governance:election_ballots", args=[election.body.network.slug, election.pk])
+    assert client.get(url).status_code == 404
+    services.election_close(election=election, actor=facilitator)
+    data = client.get(url).json()
+    [contest] = [c for c in data["contests"] if c["constituency"] == "patients-public"]
+    assert contest["ballots"] == [{"receipt": receipt, "ranking": [nom.option_id]}]
+    assert patients[1].pseudonym not in str(data) and str(patients[1].pk) not in {b["receipt"] for b in
+                                                                                   contest["ballots"]}
