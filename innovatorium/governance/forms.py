@@ -114,3 +114,12 @@ class MotionVoteForm(NHSFormMixin, forms.Form):
 class MinutesForm(NHSFormMixin, forms.Form):
     decision = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text="As it will be published.")
     minutes = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), required=False)
+
+
+class AppointForm(NHSFormMixin, forms.Form):
+    person = forms.TypedChoiceField(coerce=int, label="Member",
+                                    help_text="Confirmed members of a partner group with an empty seat.")
+
+    def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [("", "Choose a member"), *choices]

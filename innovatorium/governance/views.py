@@ -136,6 +136,52 @@ def body_seats(request: HttpRequest, network_slug: str, body_slug: str) -> HttpR
     })
 
 
+@requires("governance.manage", obj=_body)
+@require_http_methods(["GET", "POST"])
+def body_appoint(request: HttpRequest, network_slug: str, body_slug: str) -> HttpResponse:
+    """Fill an empty seat by appointment (a first board, or a casual vacancy until the next election)."""
+    from innovatorium.people.models import COUNTED_VERIFICATION, Membership, Person
+
+    body = _body(request, network_slug, body_slug)
+    open_groups = [r.constituency.pk for r in selectors.seat_rows(body) if r.empty]
+    seated = {m.person_id for m in body.current_members}
+    candidates = (Membership.objects.filter(network=body.network, constituency_id__in=open_groups,
+                                            verification__in=COUNTED_VERIFICATION, person__erased_at__isnull=True)
+                  .exclude(person_id__in=seated).select_related("person", "constituency")
+                  .order_by("constituency__position", "person_id"))
+    choices = [(m.person_id, f"{m.person.public_name} ({m.constituency.name})") for m in candidates]
+    form = forms.AppointForm(request.POST or None, choices=choices)
+    if request.method == "POST" and form.is_valid():
+        person = get_object_or_404(Person, pk=form.cleaned_data["person"])
+        try:
+            services.member_appoint(body=body, actor=acting_person(request), person=person)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{person.public_name} now holds a seat on the {body.name}.")
+            return redirect(body)
+    return render(request, "governance/form.html", {
+        "network": body.network, "form": form, "heading": f"Appoint to an empty seat on the {body.name}",
+        "button": "Appoint", "crumbs": _body_crumbs(body), "refused": None if choices else
+        "There is nobody to appoint: no partner group with an empty seat has a confirmed member who is not already "
+        "on the body.",
+        "intro": "An appointed member holds the seat for a full term, or until the next election to it.",
+    })
+
+
+@requires("governance.take_part")
+@require_POST
+def stand_down(request: HttpRequest, network_slug: str, body_slug: str) -> HttpResponse:
+    body = _body(request, network_slug, body_slug)
+    person = acting_person(request)
+    seat = next((m for m in body.current_members if person and m.person_id == person.pk), None)
+    if seat is None:
+        raise PermissionDenied(f"You do not hold a seat on the {body.name}.")
+    services.member_end(seat=seat, actor=person)
+    messages.success(request, f"You have stood down from the {body.name}. Your seat is now shown as empty.")
+    return redirect(body)
+
+
 # --- Elections ----------------------------------------------------------------------------------------------
 
 

@@ -44,6 +44,7 @@ def _urls(world):
         "motion": (reverse("governance:motion", args=[n, m]), "public"),
         "body_new": (reverse("governance:body_new", args=[n]), "staff"),
         "seats": (reverse("governance:body_seats", args=[n, b]), "staff"),
+        "appoint": (reverse("governance:body_appoint", args=[n, b]), "staff"),
         "election_new": (reverse("governance:election_new", args=[n, b]), "staff"),
         "election_manage": (reverse("governance:election_manage", args=[n, e]), "staff"),
         "draw_new": (reverse("governance:draw_new", args=[n, world["draw"].body.slug]), "staff"),
@@ -281,3 +282,18 @@ def test_ballots_are_published_by_receipt_only_after_the_count(client, election,
     assert contest["ballots"] == [{"receipt": receipt, "ranking": [nom.option_id]}]
     assert patients[1].pseudonym not in str(data) and str(patients[1].pk) not in {b["receipt"] for b in
                                                                                    contest["ballots"]}
+
+
+def test_a_facilitator_appoints_to_an_empty_seat_and_a_member_stands_down(client, seated_board, facilitator, network):
+    from innovatorium.factories import member
+
+    nurse = member(network, "nhs").person
+    client.force_login(facilitator.user)
+    url = reverse("governance:body_appoint", args=[network.slug, seated_board.slug])
+    assert nurse.public_name in client.get(url).content.decode()
+    assert client.post(url, {"person": nurse.pk}).status_code == 302
+    assert "empty seat" not in client.get(seated_board.get_absolute_url()).content.decode()
+    client.force_login(nurse.user)
+    r = client.post(reverse("governance:stand_down", args=[network.slug, seated_board.slug]))
+    assert r.status_code == 302
+    assert "1 empty seat" in client.get(seated_board.get_absolute_url()).content.decode()
