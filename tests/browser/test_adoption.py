@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 from typing import Any
 
 import pytest
@@ -41,6 +42,12 @@ def _adoptions(slug: str) -> bytes:
         years = -math.log((1 - u) / (1 + q / p * u)) / (p + q)
         rows.append(f"A8{i:04d},{slug},adopted,{start + dt.timedelta(days=round(years * 365.25))},Bass demo")
     return ("ods_code,innovation,status,date,source\n" + "\n".join(rows) + "\n").encode()
+
+
+def _shot(page: Page, name: str) -> None:
+    """ADOPTION_SHOTS=DIR saves full-page screenshots, to look at the pages as people see them."""
+    if out := os.environ.get("ADOPTION_SHOTS"):
+        page.screenshot(path=f"{out}/{name}-{page.viewport_size['width']}.png", full_page=True)
 
 
 def _upload(page: Page, network_slug: str, kind: str, name: str, data: bytes) -> None:
@@ -94,12 +101,18 @@ def test_a_facilitator_imports_sites_and_adoptions_and_the_spread_forecast_and_e
     expect(desk.locator("#equity-table")).to_contain_text("%")
     expect(desk.locator("#arrivals-table")).to_contain_text(network.name)
     assert desk.locator("#spread-chart").evaluate("img => img.naturalWidth") > 0
+    _shot(desk, "innovation")
+    desk.goto("/spread/")
+    axe_check(desk)
+    _shot(desk, "national")
 
     # anyone, on a phone, sees the same
     phone_page.goto(spread_url)
     axe_check(phone_page)
     expect(phone_page.locator("#bass-forecast")).to_contain_text("Bass forecast")
     expect(phone_page.locator("#equity-table")).to_be_visible()
+    _shot(phone_page, "innovation")
     phone_page.goto("/spread/")
     axe_check(phone_page)
     expect(phone_page.locator("#figure-sites")).to_have_text(str(PRACTICES - 6))
+    _shot(phone_page, "national")
