@@ -144,6 +144,7 @@ class Cell:
     population_share: float
     count: int | None  # None when suppressed
     share: int | None  # percentage of those who answered; None when suppressed or too few answers
+    small: bool = False  # suppressed because 1 to 4 people (otherwise: hidden so a small group cannot be worked out)
 
     @property
     def suppressed(self) -> bool:
@@ -158,6 +159,7 @@ class Dimension:
     cells: list[Cell] = field(default_factory=list)
     comparable: bool = False
     missing: list[str] = field(default_factory=list)  # plain sentences naming who is missing
+    note_hidden: bool = False  # a group of 5 or more is hidden too, so a smaller one cannot be worked out
 
 
 def _suppress(counts: dict[str, int]) -> set[str]:
@@ -189,20 +191,24 @@ def compare(network_slug: str, counts: dict[str, dict[str, int]]) -> list[Dimens
         if dim.answered is None:
             continue
         hidden = _suppress(got)
+        if any(0 < got[c] < SUPPRESS_BELOW for c in hidden):
+            dim.note_hidden = any(got[c] >= SUPPRESS_BELOW for c in hidden)
         dim.comparable = total >= MIN_ANSWERS_TO_COMPARE
         for c, label, sentence_label in categories:
             n = got[c]
             visible = c not in hidden
             share = round(100 * n / total) if visible and dim.comparable else None
             cell = Cell(code=c, label=label, population_share=shares[code][c], count=n if visible else None,
-                        share=share)
+                        share=share, small=0 < n < SUPPRESS_BELOW)
             dim.cells.append(cell)
             if not dim.comparable or cell.population_share < MISSING_MIN_POPULATION_SHARE:
                 continue
             participant_share = 100 * n / total
             if participant_share < MISSING_RATIO * cell.population_share:
-                if not visible:
+                if not visible and cell.small:
                     tail = f"fewer than {SUPPRESS_BELOW} of the {total:,} participants who answered"
+                elif not visible:
+                    tail = "a smaller share of participants"
                 elif n == 0:
                     tail = f"none of the {total:,} participants who answered"
                 else:

@@ -168,3 +168,10 @@ def test_the_api_gives_the_report_with_small_groups_suppressed(client, project, 
     age = {g["code"]: g for g in data["who_takes_part"]["dimensions"][0]["groups"]}
     assert age["75+"]["participants"] is None and age["75+"]["share"] is None
     assert client.get("/api/projects/involvement/nowhere/report").status_code == 404
+
+
+def test_a_large_group_hidden_to_protect_a_small_one_is_not_called_small():
+    [_, ethnic, _] = census.compare("wessex", {"ethnic_group": {"white": 60, "asian": 2}})
+    cells = {c.code: c for c in ethnic.cells}
+    assert cells["asian"].suppressed and cells["asian"].small
+    assert cells["white"].suppressed and not cells["white"].small and ethnic.note_hidden
