@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DataError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Swagger
 from ninja.openapi.docs import render_template
@@ -84,6 +85,15 @@ api.add_router("/benefits", benefits_router)
 def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     # Services re-check authority (e.g. nobody verifies their own membership): answer 403, not 500.
     return api.create_response(request, {"detail": str(exc) or "Forbidden"}, status=403)
+
+
+@api.exception_handler(DataError)
+def data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+    """The database refused a value the request sent (a NUL character, a number beyond its range): the request's
+    fault, so 422 rather than 500. Found by the Schemathesis run on PostgreSQL (tests/reliability)."""
+    detail = [{"loc": ["query"], "msg": "A value in the request cannot be used: it holds a character or a number "
+               "the database cannot store or search for.", "type": "value_error"}]
+    return api.create_response(request, {"detail": detail}, status=422)
 
 
 @api.exception_handler(ValidationError)

@@ -9,10 +9,13 @@ that need a session are exercised beyond their 401. Examples per operation are b
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
@@ -35,6 +38,20 @@ OPERATIONS = _operations()
 @pytest.fixture(scope="module")
 def app():
     return get_wsgi_application()
+
+
+@contextmanager
+def connection_kept():
+    """As Django's test client does, requests do not close the database connection (on PostgreSQL that would end
+    the test's transaction). The test client reconnects these signals after each of its own requests, so this
+    wraps only the generated requests."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 _SCHEMA: dict = {}
@@ -85,7 +102,8 @@ def _run(app, schema, method: str, path: str, headers: dict[str, str] | None, la
             COUNTS["api 5xx responses"] += 1
         case.validate_response(response, checks=CHECKS, headers=headers)
 
-    check()
+    with connection_kept():
+        check()
 
 
 # Found by this test and reported to the apps' owners: an `offset` beyond the database's 64-bit integer (e.g.
