@@ -5,7 +5,8 @@ and 1,000 innovations, writes a CSV of N rows (default 1,000,000), and times:
 
 * baseline: parsing the CSV with csv.reader alone (the floor for any importer);
 * import: ``import_adoptions`` (validation, NHS-number check, ladder check, all-or-nothing write, record entry);
-* national: site arrays + adopting rows + headline figures + equity table (what /spread/ computes).
+* national: site arrays + adopting rows + headline figures + equity table (what /spread/ computes);
+* flows: co-diffusion flows between networks and time to each next network (the rest of /spread/).
 
 Reports seconds, rows/s, peak memory (process RSS so far, with the RSS peak before the import for comparison;
 TRACE=1: tracemalloc's peak of the import's own Python allocations) and each time as a ratio to the baseline (best
@@ -150,12 +151,17 @@ def main(n: int) -> None:
             return selectors.headline(rows, sites), selectors.equity_table(rows, sites)
 
         (figures, equity), nat, nat_mem = measure(national)
+        # the rest of the national page's analytics: co-diffusion flows and time to each next network
+        all_networks = list(Network.objects.order_by("name"))
+        flows, flo, _ = measure(lambda: selectors.flows(selectors.network_firsts(), all_networks))
         print(f"baseline csv.reader: {base:.2f} s ({n / base:,.0f} rows/s), peak {base_mem / 1e6:.0f} MB")
         grew = "" if os.environ.get("TRACE") == "1" else f" (peak RSS before the import {rss_before / 1e6:.0f} MB)"
         print(f"import:   {imp:.2f} s = {n / imp:,.0f} rows/s (target >= 50,000), x{imp / base:.1f} baseline, "
               f"peak {imp_mem / 1e6:.0f} MB{grew}")
         print(f"national: {nat:.2f} s (target <= 2 s), x{nat / base:.2f} baseline, peak {nat_mem / 1e6:.0f} MB; "
               f"{figures}; concentration index {equity.concentration_index:+.3f}")
+        print(f"flows:    {flo:.2f} s (co-diffusion, arrival steps: the rest of /spread/), x{flo / base:.2f} baseline; "
+              f"{len(flows.rows)} flows between networks")
 
 
 if __name__ == "__main__":
