@@ -35,6 +35,8 @@ from innovatorium.people.models import Organisation
 from innovatorium.record.models import RecordEntry
 from tests.reliability.conftest import COUNTS, FUZZ_EXAMPLES
 
+pytestmark = pytest.mark.reliability
+
 TODAY = dt.date.today()  # noqa: DTZ011 - only to make plausible dates
 
 # --- cells: plausible values mixed with hostile ones --------------------------------------------------------

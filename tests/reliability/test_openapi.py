@@ -24,6 +24,8 @@ from schemathesis.specs.openapi.checks import content_type_conformance, response
 from innovatorium.api import api
 from tests.reliability.conftest import API_EXAMPLES, COUNTS
 
+pytestmark = pytest.mark.reliability
+
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
 
 
