@@ -49,6 +49,20 @@ MINUTES = ("{n} people came, from {groups} partner groups. People shared what ge
            "would help. We agreed to take the ideas to the next co-design session and report back here.")
 
 
+# Which demo programme (projects/demo.py PROGRAMMES) an event's topic belongs to; other topics stand alone.
+PROGRAMME_FOR_TOPIC = {
+    "diabetes care": "Diabetes", "dementia support": "Dementia", "mental health for young people": "Mental health",
+    "hospital discharge": "Patient Safety Collaborative", "care homes at night": "Patient Safety Collaborative",
+    "maternity": "Patient Safety Collaborative", "frailty": "Patient Safety Collaborative",
+    "autism assessment waits": "Mental health",
+}
+
+
+def _programme_for(topic: str, programmes: list[Programme]) -> Programme | None:
+    name = PROGRAMME_FOR_TOPIC.get(topic)
+    return next((p for p in programmes if p.name == name), None)
+
+
 def create_demo_events(rng: random.Random, count: int = 80) -> int:
     """Make about `count` events across the networks that have members. Returns how many were made."""
     memberships: dict[int, list[Membership]] = defaultdict(list)
@@ -93,8 +107,7 @@ def create_demo_events(rng: random.Random, count: int = 80) -> int:
             online_link="https://meet.example.org/" + f"{network.slug}-{i}" if online else "",
             accessibility=rng.choice(ACCESSIBILITY) if rng.random() < 0.9 else "",
             capacity=rng.choice([None, 12, 20, 30, 40, 60]),
-            programme=links.choice(programmes[network.pk]) if programmes[network.pk] and links.random() < 0.7
-            else None,
+            programme=_programme_for(topic, programmes[network.pk]),
         )
         no_patient = rng.random() < 0.25
         pool = [m for m in members if not (no_patient and m.constituency.kind == ConstituencyKind.PATIENTS_PUBLIC)]
