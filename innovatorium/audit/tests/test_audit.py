@@ -294,7 +294,7 @@ def test_a_network_admin_sees_only_their_networks_events(client, network_admin, 
     AuditEvent.objects.create(kind=EventKind.SIGN_IN, person=patient, path="/accounts/login/")
     client.force_login(network_admin.user)
 
-    body = client.get(URL).content.decode()
+    body = client.get(URL).content.decode().replace("<wbr>", "")
 
     assert "/mine/" in body
     assert "/theirs/" not in body and "/accounts/login/" not in body
@@ -307,7 +307,7 @@ def test_a_site_admin_sees_everything_with_times_in_utc(client, site_admin, netw
                               occurred_at=when)
     client.force_login(site_admin.user)
 
-    body = client.get(URL).content.decode()
+    body = client.get(URL).content.decode().replace("<wbr>", "")
 
     assert "/theirs/" in body
     assert "2026-07-01 12:30:05" in body
@@ -320,10 +320,10 @@ def test_the_filters_narrow_the_log(client, site_admin, patient, network):
     AuditEvent.objects.create(kind=EventKind.STAFF_ACTION, network_slug=network.slug, path="/acted/")
     client.force_login(site_admin.user)
 
-    by_kind = client.get(URL, {"kind": "permission_denied"}).content.decode()
-    by_person = client.get(URL, {"person": patient.pseudonym.lower()}).content.decode()
+    by_kind = client.get(URL, {"kind": "permission_denied"}).content.decode().replace("<wbr>", "")
+    by_person = client.get(URL, {"person": patient.pseudonym.lower()}).content.decode().replace("<wbr>", "")
     today = timezone.now().date().isoformat()
-    by_day = client.get(URL, {"since": today, "until": today, "network": network.slug}).content.decode()
+    by_day = client.get(URL, {"since": today, "until": today, "network": network.slug}).content.decode().replace("<wbr>", "")
 
     assert "/refused/" in by_kind and "/acted/" not in by_kind
     assert "/refused/" in by_person and "/acted/" not in by_person
@@ -333,7 +333,7 @@ def test_the_filters_narrow_the_log(client, site_admin, patient, network):
 def test_a_bad_date_range_is_explained_on_the_field(client, site_admin):
     client.force_login(site_admin.user)
 
-    body = client.get(URL, {"since": "2026-11-20", "until": "2026-11-01"}).content.decode()
+    body = client.get(URL, {"since": "2026-11-20", "until": "2026-11-01"}).content.decode().replace("<wbr>", "")
 
     assert "The end date must be the same as or after the start date." in body
     assert "nhsuk-error-summary" in body
@@ -342,7 +342,7 @@ def test_a_bad_date_range_is_explained_on_the_field(client, site_admin):
 def test_no_matches_says_so(client, site_admin):
     client.force_login(site_admin.user)
 
-    body = client.get(URL, {"kind": "staff_action", "since": "2020-01-01", "until": "2020-01-02"}).content.decode()
+    body = client.get(URL, {"kind": "staff_action", "since": "2020-01-01", "until": "2020-01-02"}).content.decode().replace("<wbr>", "")
 
     assert "No entries match these filters" in body
 
@@ -355,12 +355,12 @@ def test_the_page_takes_a_bounded_number_of_queries(client, site_admin, patient,
     with django_assert_max_num_queries(8):
         response = client.get(URL)
     assert response.status_code == 200
-    assert "Older" in response.content.decode()
+    assert "Older" in response.content.decode().replace("<wbr>", "")
 
 
 def test_admins_find_the_log_from_the_facilitate_page(client, network_admin, facilitator):
     client.force_login(network_admin.user)
-    assert URL in client.get(reverse("people:facilitate")).content.decode()
+    assert URL in client.get(reverse("people:facilitate")).content.decode().replace("<wbr>", "")
 
     client.force_login(facilitator.user)
-    assert URL not in client.get(reverse("people:facilitate")).content.decode()
+    assert URL not in client.get(reverse("people:facilitate")).content.decode().replace("<wbr>", "")
