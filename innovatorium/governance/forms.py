@@ -102,7 +102,7 @@ class MotionForm(NHSFormMixin, forms.Form):
 
 
 class MotionVoteForm(NHSFormMixin, forms.Form):
-    option = forms.ChoiceField(widget=forms.RadioSelect, label="Your vote")
+    option = forms.ChoiceField(widget=forms.RadioSelect, label="How do you respond?")
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False,
                              help_text="Needed for a block or an objection. Public.")
 
