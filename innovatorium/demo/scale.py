@@ -521,7 +521,7 @@ class _ScaleLoader:
                                             constituency_id=constituency_id, constituency_kind=kind, created_at=when))
             camps.append(rng.choices(range(3), KIND_CAMP_WEIGHTS.get(kind, CAMP_WEIGHTS))[0])
         for i in range(first + len(participants), first + count):
-            token = f"scale:{self.seed}:{conversation.pk}:{i}"
+            token = f"scale:{self.seed}:{self.size.name}:{i}"  # never a primary key: those differ between loads
             participants.append(Participant(conversation=conversation, created_at=when,
                                             anonymous_hash=hashlib.sha256(token.encode()).hexdigest()))
             camps.append(rng.choices(range(3), CAMP_WEIGHTS)[0])
