@@ -174,3 +174,44 @@ def test_a_big_load_sets_indexes_aside_and_builds_them_again_or_rolls_back(regis
     changes = AdoptionStatusChange.objects.select_related("adoption").order_by("site__ods_code")
     assert [(c.site.ods_code, c.adoption.site_id == c.site_id, c.changed_on) for c in changes] == [
         ("A81001", True, dt.date(2023, 1, 10)), ("RTD", True, dt.date(2023, 2, 1))]
+
+
+def _pg_keys_and_indexes() -> set[str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT conname FROM pg_constraint WHERE conrelid IN ('adoption_adoption'::regclass, "
+                       "'adoption_adoptionstatuschange'::regclass) UNION SELECT indexrelid::regclass::text FROM "
+                       "pg_index WHERE indrelid IN ('adoption_adoption'::regclass, "
+                       "'adoption_adoptionstatuschange'::regclass)")
+        return {r[0] for r in cursor.fetchall()}
+
+
+def test_a_big_postgresql_load_sets_keys_aside_and_adds_them_back_or_rolls_back(register, innovation, facilitator,
+                                                                                 monkeypatch):
+    from django.db import connection
+
+    from innovatorium.adoption import importers
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    monkeypatch.setattr(importers, "PG_SET_ASIDE_MIN_ROWS", 1)
+    before = _pg_keys_and_indexes()
+    assert len(before) >= 8
+    rows = (HEADER + f"A81001,{_slug(innovation)},adopted,2023-01-10,,,,\n"
+            f"RTD,{_slug(innovation)},adopted,2023-02-01,,,,\n")
+
+    def boom(**_):
+        raise RuntimeError("the record is down")
+
+    monkeypatch.setattr(importers, "record_append", boom)
+    with pytest.raises(RuntimeError):
+        import_adoptions(rows, actor=facilitator)
+    assert _pg_keys_and_indexes() == before and not Adoption.objects.exists()
+    monkeypatch.undo()
+    monkeypatch.setattr(importers, "PG_SET_ASIDE_MIN_ROWS", 1)
+    import_adoptions(rows, actor=facilitator)
+    assert _pg_keys_and_indexes() == before
+    changes = AdoptionStatusChange.objects.select_related("adoption").order_by("site__ods_code")
+    assert [(c.site.ods_code, c.adoption.site_id == c.site_id, c.changed_on) for c in changes] == [
+        ("A81001", True, dt.date(2023, 1, 10)), ("RTD", True, dt.date(2023, 2, 1))]
