@@ -287,3 +287,68 @@ def test_every_app_with_private_text_has_an_eraser(db):
     needed = {label.split(".")[0] for label in {**BUILT_IN_PERSONAL, **declared_personal_fields()}} - {"people"}
 
     assert needed <= with_eraser
+
+
+# --- Every text field about a person is either erased or kept on purpose ----------------------------------
+
+# What a person wrote about themselves, or that only makes sense about them: erasure clears or deletes it.
+ERASED = {
+    ("people.DeclarationOfInterest", "description"), ("people.DeclarationOfInterest", "organisation_name"),
+    ("people.Membership", "verification_note"),
+    ("exchange.ExpressionOfInterest", "message"), ("projects.ParticipantProfile", "postcode_district"),
+    ("events.Registration", "access_needs"), ("governance.Nomination", "statement"),
+    ("governance.MotionVote", "reason"), ("governance.Recusal", "reason"),
+}
+# Kept, and why: none of these is the person's own words about themselves.
+KEPT = {
+    ("atlas.CoProducer", "constituency_kind"): "the partner group that made it, counted publicly",
+    ("atlas.CoProducer", "role"): "a public credit such as 'clinical lead', shown with the pseudonym",
+    ("priorities.Elector", "constituency_kind"): "the electorate's partner group: a tally",
+    ("priorities.VoterRoll", "secret"): "derives the ballot key and receipt: random, not personal",
+    ("deliberation.Participant", "anonymous_hash"): "a hash of a random browser token",
+    ("deliberation.Participant", "constituency_kind"): "the partner group votes count under: a tally",
+    ("projects.TeamMember", "constituency_kind"): "the partner group on the team: counted in involvement",
+    ("projects.TeamMember", "role"): "a role on a public project, shown with the pseudonym",
+    ("events.Speaker", "name"): "only for speakers who are not members; members show their public name",
+    ("events.Speaker", "topic"): "the public programme of a past event",
+    ("governance.MotionVote", "option"): "how a recorded (non-secret) vote went: a tally",
+    ("audit.AuditEvent", "network_slug"): "security log, no personal text (docs/security.md, retention)",
+    ("audit.AuditEvent", "method"): "security log", ("audit.AuditEvent", "path"): "security log, secrets blanked",
+    ("audit.AuditEvent", "view_name"): "security log", ("audit.AuditEvent", "detail"): "a rule name or code",
+}
+
+
+def _about_a_person() -> list[tuple[str, str]]:
+    """(model, field) of every free-text field on a model whose rows are about one person (a `person` link)."""
+    found = []
+    for model in apps.get_models():
+        if not model.__module__.startswith("innovatorium.") or "person" not in _fk_to_person(model):
+            continue
+        found.extend((model._meta.label, f.name) for f in model._meta.concrete_fields
+                     if isinstance(f, models.CharField | models.TextField) and not f.choices)
+    return found
+
+
+def test_every_text_field_about_a_person_is_erased_or_kept_on_purpose(db):
+    unclassified = [pair for pair in _about_a_person() if pair not in ERASED and pair not in KEPT]
+
+    assert unclassified == [], "add each to ERASED (and clear it in the app's privacy.py) or to KEPT with a reason"
+
+
+@pytest.mark.parametrize(("label", "name"), sorted(ERASED))
+def test_each_erased_field_is_cleared_when_its_person_deletes_their_account(world, label, name):
+    from innovatorium.people.services import person_erase
+
+    if not apps.is_installed(f"innovatorium.{label.split('.')[0]}"):
+        pytest.skip(f"{label} is not installed")
+    model = apps.get_model(label)
+    row = model._default_manager.filter(person__user__isnull=False).select_related("person").first()
+    if row is None:
+        pytest.skip(f"the demo data has no {label} of a person with an account")
+    model._default_manager.filter(pk=row.pk).update(**{name: f"{VICTIM} {name}"[: model._meta.get_field(
+        name).max_length or None]})
+
+    person_erase(person=row.person)
+
+    remaining = model._default_manager.filter(pk=row.pk).values_list(name, flat=True).first()
+    assert remaining is None or VICTIM not in remaining
