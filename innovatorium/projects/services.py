@@ -221,7 +221,7 @@ def project_update(
         errors["status"] = "Choose a status from the list."
     if errors:
         raise ValidationError(errors)
-    project = Project.objects.select_for_update().select_related("programme", "network").get(pk=project.pk)
+    project = Project.objects.select_for_update(of=("self",)).select_related("programme", "network").get(pk=project.pk)
     before = {"title": project.title, "summary": project.summary,
               "programme": project.programme.slug if project.programme else "", "status": project.status}
     after = {"title": title, "summary": summary, "programme": programme.slug if programme else "",
