@@ -101,7 +101,8 @@ def _run(app, schema, method: str, path: str, headers: dict[str, str] | None, la
         response = case.call(app=app, headers=headers)
         COUNTS[f"api requests tried ({label})"] += 1
         if response.status_code >= 500:
-            COUNTS["api 5xx responses"] += 1
+            COUNTS["api 5xx responses (Hypothesis repeats one while shrinking it)"] += 1
+            COUNTS[f"api 5xx, distinct: {method} {path}"] = 1
         case.validate_response(response, checks=CHECKS, headers=headers)
 
     with connection_kept():
