@@ -18,7 +18,8 @@
 
 Options: --scale small|regional|national (default national, or LOAD_BENCH_SCALE), --duration seconds per page
 (default 10), --connections (50), --web-workers (gunicorn processes; default 2 x cores, at most 4),
---votes-duration (20), --no-load (measure the bench database as it is, even if its load is unfinished).
+--votes-duration (20), --votes-only national|demo, --no-load (measure the bench database as it is, even if
+its load is unfinished).
 Targets missed are listed at the end; LOAD_BENCH_STRICT=1 also makes the exit status 1.
 """
 
@@ -119,10 +120,11 @@ def targets() -> dict[str, str]:
         pages["national dashboard"] = reverse("dashboard:national")
     except Exception:  # noqa: BLE001 - the dashboard app is optional
         pages["national dashboard"] = ""
-    # the national conversation (100,000 participants), or while the scale load has not reached it, the demo one
-    conversation = (Conversation.objects.filter(question__startswith="National conversation").first()
-                    or Conversation.objects.filter(status="open").order_by("pk").first())
-    pages["conversation (for votes)"] = conversation.get_absolute_url() if conversation else ""
+    # votes: on the national conversation (100,000 participants) and on the demo one (500), as far as present
+    national = Conversation.objects.filter(question__startswith="National conversation").first()
+    demo = Conversation.objects.filter(status="open").exclude(pk=getattr(national, "pk", None)).order_by("pk").first()
+    pages["conversation (for votes)"] = national.get_absolute_url() if national else ""
+    pages["conversation (for votes, demo)"] = demo.get_absolute_url() if demo else ""
     return pages
 
 
@@ -223,7 +225,7 @@ def vote_client(spec: dict) -> dict:
             session = requests.Session()
             session.headers["X-Forwarded-For"] = address
             try:
-                page = session.get(base + path, timeout=30)
+                page = session.get(base + path, timeout=60)
                 token = token_re.search(page.text)
                 if page.status_code != 200 or token is None:
                     with lock:
@@ -284,7 +286,7 @@ def run_votes(site_url: str, conversation_path: str, *, threads: int, duration: 
         json.dump(spec, handle)
     done = subprocess.run(  # noqa: S603 - the load comes from a second process
         [sys.executable, __file__, "--vote-client", handle.name], capture_output=True, text=True, check=True,
-        cwd=ROOT, timeout=duration + 120,
+        cwd=ROOT, timeout=duration + 240,
     )
     os.unlink(handle.name)
     result = json.loads(done.stdout.strip().splitlines()[-1])
@@ -318,6 +320,8 @@ def main() -> int:
     parser.add_argument("--votes-duration", type=int, default=20)
     parser.add_argument("--no-load", action="store_true",
                         help="Use the bench database as it is (even if its scale load is unfinished).")
+    parser.add_argument("--votes-only", choices=["national", "demo"],
+                        help="Skip the pages; cast votes on this conversation only.")
     parser.add_argument("--vote-client", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.vote_client:
@@ -346,7 +350,7 @@ def main() -> int:
     results: dict[str, dict[str, float]] = {}
     with running_site(url, workers=args.web_workers, threads=4, log=log) as site:
         for name, path in pages.items():
-            if name.startswith("conversation"):
+            if name.startswith("conversation") or args.votes_only:
                 continue
             if not path:
                 print(f"  {name}: skipped (not on this site)")
@@ -360,10 +364,13 @@ def main() -> int:
                                     script=script)
             else:
                 results[name] = python_load(site.url + path, connections=args.connections, duration=args.duration)
-        votes = None
-        if pages["conversation (for votes)"]:
-            votes = run_votes(site.url, pages["conversation (for votes)"], threads=args.connections,
-                              duration=args.votes_duration)
+        ballots = []
+        for key in ("conversation (for votes)", "conversation (for votes, demo)"):
+            if args.votes_only and key.endswith("demo)") != (args.votes_only == "demo"):
+                continue
+            if pages[key]:
+                ballots.append((pages[key], run_votes(site.url, pages[key], threads=args.connections,
+                                                      duration=args.votes_duration)))
     script.unlink()
 
     ceiling = results.get("ceiling (minimal Django view)", {}).get("rps", 0.0) or 1.0
@@ -381,9 +388,8 @@ def main() -> int:
         print(f"  {name:<32}{r['rps']:>9.1f}{share:>9.1%}{r['p50']:>9.1f}{r['p95']:>9.1f}{r['p99']:>9.1f}"
               f"{r['errors'] + r['non_2xx_3xx']:>8}  {'; '.join(flags) or 'ok'}")
         failures += [f"{name}: {flag}" for flag in flags]
-    if votes:
-        print(f"\n  votes on {pages['conversation (for votes)']} ({votes['participants_before']:,} participants "
-              f"before):")
+    for path, votes in ballots:
+        print(f"\n  votes on {path} ({votes['participants_before']:,} participants before):")
         print(f"  {votes['cast']:,} cast by {votes['browsers']:,} browsers in {votes['seconds']:.1f} s = "
               f"{votes['votes_per_s']:.1f} votes/s (target >= {VOTES_TARGET:.0f}), p95 {votes['p95']:.0f} ms, "
               f"{votes['refused']} refused, {votes['errors']} errors")
@@ -391,11 +397,13 @@ def main() -> int:
               f"{votes['distinct_cast']:,}); duplicate (participant, statement) rows: {votes['duplicates']}; "
               f"conversation votes {votes['total_before']:,} -> {votes['total_after']:,}")
         if votes["votes_per_s"] < VOTES_TARGET:
-            failures.append(f"votes: {votes['votes_per_s']:.1f}/s")
-        if votes["duplicates"] or votes["stored"] != votes["distinct_cast"] or votes["errors"]:
-            failures.append("votes: duplicates, lost votes or errors")
-    else:
-        print("\n  votes: skipped (no national conversation in this database)")
+            failures.append(f"votes on {path}: {votes['votes_per_s']:.1f}/s")
+        if votes["duplicates"] or votes["stored"] < votes["distinct_cast"]:
+            failures.append(f"votes on {path}: duplicates or lost votes")
+        if votes["errors"]:
+            failures.append(f"votes on {path}: {votes['errors']} errors (timeouts or 5xx)")
+    if not ballots:
+        print("\n  votes: skipped (no open conversation in this database)")
     if failures:
         print("\n  missed: " + "; ".join(failures))
         return 1 if os.environ.get("LOAD_BENCH_STRICT", "0") == "1" else 0
