@@ -204,3 +204,82 @@ def sites(request: HttpRequest, network: str | None = None, type: str | None = N
         for s in qs[offset: offset + limit]
     ]
     return {"items": items, "count": qs.count()}
+
+
+class FlowOut(Schema):
+    from_network: str = Field(description="Slug of the network whose site adopted the innovation first.")
+    to_network: str = Field(description="Slug of a network that adopted it strictly later.")
+    innovations: int
+
+
+class OriginOut(Schema):
+    network: str
+    first_adopted: int = Field(description="Innovations this network adopted before any other (ties share).")
+    then_spread: int = Field(description="Of those, how many another network adopted later.")
+
+
+class StepOut(Schema):
+    k: int = Field(description="The k-th network an innovation reached (2 = the first after its origin).")
+    innovations: int
+    median_days: float
+    lower_quartile_days: float
+    upper_quartile_days: float
+
+
+class FlowsOut(Schema):
+    method: str
+    flows: list[FlowOut]
+    origins: list[OriginOut]
+    steps: list[StepOut]
+
+
+FLOWS_METHOD = (
+    "An innovation's first network is the one whose site adopted it first (status adopted or embedded, from the "
+    "recorded status changes); networks adopting on the same first day share it. Each network adopting it later "
+    "counts one flow from each first network, however many of its sites adopt. Steps: days from the first adoption "
+    "anywhere to the first adoption in a k-th network."
+)
+
+
+@router.get("/flows", response=FlowsOut, summary="Co-diffusion: flows between networks and time to each next one")
+def flows(request: HttpRequest) -> dict:
+    networks = list(Network.objects.order_by("name"))
+    f = selectors.flows(selectors.network_firsts(), networks)
+    return {
+        "method": FLOWS_METHOD,
+        "flows": [{"from_network": a.slug, "to_network": b.slug, "innovations": c} for a, b, c in f.rows],
+        "origins": [{"network": n.slug, "first_adopted": first, "then_spread": spread}
+                    for n, first, spread in f.originated],
+        "steps": [{"k": s.k, "innovations": s.innovations, "median_days": s.median_days,
+                   "lower_quartile_days": s.lower_quartile_days, "upper_quartile_days": s.upper_quartile_days}
+                  for s in f.steps],
+    }
+
+
+class ProgrammeOut(Schema):
+    slug: str
+    name: str
+    innovation: str = Field(description="network-slug/innovation-slug")
+    starts_on: dt.date
+    ends_on: dt.date | None
+    targets: int
+    adopting_now: int = Field(description="Target sites whose status today is adopted or embedded.")
+    ever_adopted: int
+    share: float | None = Field(description="adopting_now / targets.")
+
+
+@router.get("/programmes", response=list[ProgrammeOut], summary="National adoption programmes and their progress")
+def programmes(request: HttpRequest) -> list[dict]:
+    from django.utils import timezone
+
+    from innovatorium.adoption.models import NationalProgramme
+
+    today = timezone.localdate()
+    out = []
+    for p in NationalProgramme.objects.select_related("innovation__network").order_by("name")[:100]:
+        progress = selectors.programme_progress(p, as_of=today)
+        out.append({"slug": p.slug, "name": p.name, "innovation": f"{p.innovation.network.slug}/{p.innovation.slug}",
+                    "starts_on": p.starts_on, "ends_on": p.ends_on, "targets": progress.targets,
+                    "adopting_now": progress.adopting_now, "ever_adopted": progress.ever_adopted,
+                    "share": progress.share})
+    return out

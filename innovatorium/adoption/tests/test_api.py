@@ -62,3 +62,23 @@ def test_sites_are_listed_by_ods_code_with_parents_and_paginated(client, registe
     practices = client.get("/api/adoption/sites?type=gp_practice&offset=1").json()
     assert practices["count"] == 2 and [s["ods_code"] for s in practices["items"]] == ["A81002"]
     assert client.get("/api/adoption/sites?parent=qhm").json()["count"] == 3
+
+
+def test_flows_and_programmes_are_open_data(client, register, innovation, facilitator, network, other_network):
+    import datetime as dt
+
+    from innovatorium.adoption import services
+    from innovatorium.adoption.models import Site
+
+    Site.objects.filter(ods_code="RTD").update(network=other_network)
+    slug = f"{innovation.network.slug}/{innovation.slug}"
+    import_adoptions(HEADER + f"A81001,{slug},adopted,2023-01-01,,,,\nRTD,{slug},adopted,2023-03-02,,,,\n",
+                     actor=facilitator)
+    body = client.get("/api/adoption/flows").json()
+    assert body["flows"] == [{"from_network": network.slug, "to_network": other_network.slug, "innovations": 1}]
+    assert body["steps"][0]["median_days"] == 60 and "first network" in body["method"]
+    services.programme_create(name="Everywhere", slug="everywhere", innovation=innovation,
+                              starts_on=dt.date(2023, 1, 1), target_sites=list(Site.objects.filter(
+                                  ods_code__in=["RTD", "A81002"])), actor=facilitator)
+    [programme] = client.get("/api/adoption/programmes").json()
+    assert (programme["targets"], programme["adopting_now"], programme["share"]) == (2, 1, 0.5)
