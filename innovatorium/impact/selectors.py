@@ -245,11 +245,12 @@ def survey_months(*, measure: Measure) -> list[dict[str, Any]]:
 
 
 def subject_get(*, network: Network, kind: str, slug: str) -> Any:
-    from innovatorium.atlas.models import Innovation
+    from innovatorium.atlas.models import Innovation, PublicationStatus
     from innovatorium.projects.models import Project
 
     if kind == "innovation":
-        return get_object_or_404(Innovation, network=network, slug=slug)
+        # Only what the Atlas publishes: a draft's impact page would reveal the draft.
+        return get_object_or_404(Innovation, network=network, slug=slug, status=PublicationStatus.PUBLISHED)
     if kind == "project":
         return get_object_or_404(Project, network=network, slug=slug)
     raise Http404

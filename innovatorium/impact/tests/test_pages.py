@@ -276,3 +276,13 @@ def test_the_chart_address_changes_with_the_values_so_no_stale_chart_is_shown(cl
     before = chart_src()
     services.survey_answer(measure=measure, score=5, token="new")
     assert chart_src() != before
+
+
+def test_a_draft_innovation_has_no_impact_page_that_would_reveal_it(client, network):
+    draft = Innovation.objects.create(network=network, slug="secret-draft", name="Secret draft", summary="s",
+                                      innovation_type="digital", status="draft")
+    published = Innovation.objects.create(network=network, slug="out-there", name="Out there", summary="s",
+                                          innovation_type="digital", status="published")
+
+    assert client.get(reverse("impact:innovation", args=[network.slug, draft.slug])).status_code == 404
+    assert client.get(reverse("impact:innovation", args=[network.slug, published.slug])).status_code == 200
