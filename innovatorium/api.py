@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DataError
+from django.db import DataError, connection, transaction
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Swagger
 from ninja.openapi.docs import render_template
@@ -91,6 +91,8 @@ def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespon
 def data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
     """The database refused a value the request sent (a NUL character, a number beyond its range): the request's
     fault, so 422 rather than 500. Found by the Schemathesis run on PostgreSQL (tests/reliability)."""
+    if connection.in_atomic_block:
+        transaction.set_rollback(True)  # PostgreSQL has aborted the transaction: roll back rather than commit
     detail = [{"loc": ["query"], "msg": "A value in the request cannot be used: it holds a character or a number "
                "the database cannot store or search for.", "type": "value_error"}]
     return api.create_response(request, {"detail": detail}, status=422)

@@ -15,7 +15,7 @@ import pytest
 import schemathesis
 from django.core import signals
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
@@ -98,7 +98,8 @@ def _run(app, schema, method: str, path: str, headers: dict[str, str] | None, la
               suppress_health_check=list(HealthCheck))
     @given(case=strategy)
     def check(case):
-        response = case.call(app=app, headers=headers)
+        with transaction.atomic():  # as a request in production: a refused value rolls back only its own work
+            response = case.call(app=app, headers=headers)
         COUNTS[f"api requests tried ({label})"] += 1
         if response.status_code >= 500:
             COUNTS["api 5xx responses (Hypothesis repeats one while shrinking it)"] += 1
@@ -111,10 +112,16 @@ def _run(app, schema, method: str, path: str, headers: dict[str, str] | None, la
 
 # Found by this test and reported to the apps' owners: an `offset` beyond the database's 64-bit integer (e.g.
 # ?offset=60487155332817403904) reaches the SQL and answers 500 ("datatype mismatch" on SQLite, "bigint out of
-# range" on PostgreSQL). Fixed for the Atlas and networks lists (core.pagination) and needs; still open where the
-# app is being changed by its owner now. Clamping (as dashboard.api does) fixes each; the mark then reports XPASS.
+# range" on PostgreSQL, which the API now answers with 422). Fixed for the Atlas and networks lists
+# (core.pagination) and needs; still open on SQLite in the lists below, whose apps their owners are changing now.
+# Clamping (as dashboard.api does) fixes each; the mark then reports XPASS.
 KNOWN_500 = {
     ("GET", "/api/adoption/sites"): "offset is unbounded (adoption/api.py)",
+    ("GET", "/api/events/"): "offset is unbounded (events/api.py)",
+    ("GET", "/api/deliberation/conversations"): "offset is unbounded (deliberation/api.py)",
+    ("GET", "/api/projects/"): "offset is unbounded (projects/api.py)",
+    ("GET", "/api/governance/networks/{network_slug}/motions"): "offset is unbounded, and a negative one raises "
+                                                                "(governance/api.py)",
 }
 
 
