@@ -121,6 +121,16 @@ def _check_nhs_numbers(errors: _Errors, line: int, row: list[str], names: list[s
                                      "remove patient-level data and upload again.")
 
 
+def _rows(reader: Any) -> Iterator[list[str]]:
+    """The reader's rows; a file that is not well-formed CSV (a stray carriage return inside a cell, say) is refused
+    with the line where the reader stopped, instead of failing with an error page."""
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise ImportRejected([RowError(reader.line_num or 1, "", f"This is not a well-formed CSV file here ({exc}). "
+                                                                 "Save it again as CSV and upload it.")]) from exc
+
+
 def _ods_date(value: str) -> dt.date | None:
     value = value.strip()
     if not value:
@@ -144,7 +154,7 @@ def import_ods_sites(
         raise ValueError(f"unknown ODS layout {layout!r}; use one of {', '.join(ODS_LAYOUTS)}")
     site_type = ODS_LAYOUTS[layout]
     text = _text(data)
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = list(_rows(csv.reader(io.StringIO(text))))
     errors = _Errors()
     names = ["organisation code", "name", "national grouping", "high level health geography"]
     parsed: list[dict[str, Any]] = []
@@ -244,7 +254,7 @@ def _header(errors: _Errors, header: list[str], required: list[str], optional: l
 
 def import_populations(data: bytes | str, *, actor: Person | None, progress: Progress | None = None) -> ImportResult:
     """Set sites' population served and IMD decile from a CSV with columns ods_code, population, imd_decile."""
-    reader = csv.reader(io.StringIO(_text(data)))
+    reader = _rows(csv.reader(io.StringIO(_text(data))))
     errors = _Errors()
     header = next(reader, [])
     names = _header(errors, header, POPULATION_COLUMNS, POPULATION_OPTIONAL)
@@ -696,7 +706,7 @@ def import_adoptions(
     of bytes a row, not by the parsed text; it is written in one transaction after every row has passed.
     """
     today = today or timezone.localdate()
-    reader = _reader(data)
+    reader = _rows(_reader(data))
     errors = _Errors()
     header = next(reader, [])
     names = _header(errors, header, ADOPTION_REQUIRED, ADOPTION_OPTIONAL)

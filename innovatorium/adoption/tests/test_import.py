@@ -215,3 +215,14 @@ def test_a_big_postgresql_load_sets_keys_aside_and_adds_them_back_or_rolls_back(
     changes = AdoptionStatusChange.objects.select_related("adoption").order_by("site__ods_code")
     assert [(c.site.ods_code, c.adoption.site_id == c.site_id, c.changed_on) for c in changes] == [
         ("A81001", True, dt.date(2023, 1, 10)), ("RTD", True, dt.date(2023, 2, 1))]
+
+
+def test_a_stray_carriage_return_is_refused_with_its_line_not_an_error_page(register, innovation, facilitator):
+    bad = HEADER + f"A81001,{_slug(innovation)},adopted,2023-01-01,,,,a\rb\n"
+    for call in (lambda: import_adoptions(bad, actor=facilitator),
+                 lambda: import_adoptions(bad.encode(), actor=facilitator),
+                 lambda: import_populations("ods_code,population,imd_decile\nA81001,5\r,1\n", actor=facilitator),
+                 lambda: import_ods_sites("A81001,Name\r,Y63\n", layout="gp_practices", actor=facilitator)):
+        with pytest.raises(ImportRejected, match="problem"):  # a row error, or "not a well-formed CSV file here"
+            call()
+    assert not Adoption.objects.exists() and Site.objects.get(ods_code="A81001").population == 10000
