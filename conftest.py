@@ -15,6 +15,16 @@ from innovatorium.factories import NetworkFactory, member
 from innovatorium.people.models import Role
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: cached figures (core.figures) and rate-limit counters from one
+    test's database never leak into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def network(db):
     return NetworkFactory(slug="test-region", name="Test Region")

@@ -116,6 +116,11 @@ class Statement(models.Model):
     )
     moderated_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Running tallies of the current votes, kept by services.vote_cast in the vote's own transaction, so that
+    # choosing the next statement never counts a million votes. services.tallies_rebuild recounts them.
+    n_votes = models.PositiveIntegerField(default=0, editable=False)
+    n_agree = models.PositiveIntegerField(default=0, editable=False)
+    n_disagree = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["pk"]

@@ -58,21 +58,15 @@ class Progress:
 
 def next_for(*, conversation: Conversation, participant: Participant | None) -> Progress:
     """The statement to show next, and how far the participant has got (two queries, or three signed in)."""
-    rows = list(
-        Statement.objects.filter(conversation=conversation, status=StatementStatus.ACCEPTED)
-        .annotate(
-            n_seen=Count("votes"),
-            n_agree=Count("votes", filter=Q(votes__value=1)),
-            n_disagree=Count("votes", filter=Q(votes__value=-1)),
-        )
-        .order_by("pk")
+    rows = list(  # the running tallies kept by services.vote_cast: no count of every vote on each request
+        Statement.objects.filter(conversation=conversation, status=StatementStatus.ACCEPTED).order_by("pk")
     )
     answered: set[int] = set()
     if participant is not None:
         answered = set(Vote.objects.filter(participant=participant).values_list("statement_id", flat=True))
     seed = (participant.pk * 1_000_003 + len(answered)) if participant is not None else conversation.pk
     chosen = next_statement(
-        statements=[s.pk for s in rows], seen=[s.n_seen for s in rows], agree=[s.n_agree for s in rows],
+        statements=[s.pk for s in rows], seen=[s.n_votes for s in rows], agree=[s.n_agree for s in rows],
         disagree=[s.n_disagree for s in rows], answered=answered, seed=seed,
     )
     by_id = {s.pk: s for s in rows}

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -26,6 +28,7 @@ from innovatorium.deliberation.models import (
     Statement,
     StatementStatus,
     Vote,
+    VoteValue,
 )
 from innovatorium.networks.models import Network
 from innovatorium.opinion import analyse
@@ -295,19 +298,69 @@ def vote_cast(*, participant: Participant, statement: Statement, value: int | st
         _check_may_take_part(conversation, participant.person)
     ratelimits.check(ratelimits.VOTES, participant.rate_key)
     now = timezone.now()
-    updated = Vote.objects.filter(participant=participant, statement=statement).update(value=number, updated_at=now)
-    if not updated:
+    mine = Vote.objects.filter(participant=participant, statement=statement)
+    vote = mine.select_for_update().first()  # locked: a second click at once waits, then sees this one's value
+    if vote is None:
         try:
             with transaction.atomic():
-                Vote.objects.create(
+                vote = Vote.objects.create(
                     conversation=conversation, participant=participant, statement=statement, value=number,
                     created_at=now, updated_at=now,
                 )
         except IntegrityError:  # two clicks at once: the later one wins, as a change would
-            Vote.objects.filter(participant=participant, statement=statement).update(value=number, updated_at=now)
+            vote = mine.select_for_update().get()
+        else:
+            _tally(statement, old=None, new=number)
+            _after_vote(conversation, now)
+            return vote
+    old = vote.value
+    mine.update(value=number, updated_at=now)
+    vote.value, vote.updated_at = number, now
+    _tally(statement, old=old, new=number)
+    _after_vote(conversation, now)
+    return vote
+
+
+_TALLY_FIELD = {VoteValue.AGREE: "n_agree", VoteValue.DISAGREE: "n_disagree"}
+
+
+def _tally(statement: Statement, *, old: int | None, new: int) -> None:
+    """Keep the statement's running tallies in step with its votes, in the vote's transaction (F(): no lost
+    update between processes). A first vote adds one; a changed vote moves one between agree and disagree."""
+    changes: dict[str, Any] = {}
+    if old is None:
+        changes["n_votes"] = F("n_votes") + 1
+    if old != new:
+        if old in _TALLY_FIELD:
+            changes[_TALLY_FIELD[old]] = F(_TALLY_FIELD[old]) - 1
+        if new in _TALLY_FIELD:
+            changes[_TALLY_FIELD[new]] = F(_TALLY_FIELD[new]) + 1
+    if changes:
+        Statement.objects.filter(pk=statement.pk).update(**changes)
+
+
+def _after_vote(conversation: Conversation, now: datetime) -> None:
     Conversation.objects.filter(pk=conversation.pk).update(last_vote_at=now)
     _enqueue_recompute(conversation.pk)
-    return Vote.objects.get(participant=participant, statement=statement)
+
+
+def tallies_rebuild(*, conversation: Conversation) -> None:
+    """Recount every statement's tallies from the stored votes (after a bulk load, and when a conversation
+    closes): one grouped query and one update per statement."""
+    counts = {
+        row["statement_id"]: row
+        for row in Vote.objects.filter(conversation=conversation).values("statement_id").annotate(
+            total=Count("pk"), agree=Count("pk", filter=Q(value=VoteValue.AGREE)),
+            disagree=Count("pk", filter=Q(value=VoteValue.DISAGREE)),
+        ).order_by()
+    }
+    for statement in Statement.objects.filter(conversation=conversation).only("pk", "n_votes", "n_agree",
+                                                                            "n_disagree"):
+        row = counts.get(statement.pk, {"total": 0, "agree": 0, "disagree": 0})
+        if (statement.n_votes, statement.n_agree, statement.n_disagree) != (row["total"], row["agree"],
+                                                                           row["disagree"]):
+            Statement.objects.filter(pk=statement.pk).update(
+                n_votes=row["total"], n_agree=row["agree"], n_disagree=row["disagree"])
 
 
 def _enqueue_recompute(conversation_id: int) -> None:
@@ -327,6 +380,8 @@ def analysis_refresh(*, conversation_id: int, force: bool = False) -> AnalysisSn
     if (not force and snapshot is not None and conversation.last_vote_at is not None
             and snapshot.computed_at >= conversation.last_vote_at):
         return None
+    if force:  # a full recount (a bulk load, a closed conversation) also recounts the running tallies
+        tallies_rebuild(conversation=conversation)
     started = timezone.now()  # votes after this moment make the next run recompute
     data = selectors.vote_data(conversation=conversation)
     result = analyse(

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class NetworksConfig(AppConfig):
     name = "innovatorium.networks"
     verbose_name = "Networks and constituencies"
+
+    def ready(self) -> None:
+        from innovatorium.networks import signals
+
+        signals.connect()

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 
+from innovatorium.core import figures
 from innovatorium.networks.models import Constituency, ConstituencyKind, Network
 from innovatorium.people.models import COUNTED_VERIFICATION, STAFF_ROLES, Membership, Verification
 
@@ -68,12 +69,18 @@ def _summaries(networks: list[Network]) -> list[NetworkSummary]:
     return list(by_network.values())
 
 
+# The counts read every membership (200,000 at national scale), so they are kept in the cache under the
+# "memberships" version, which networks.signals bumps whenever a membership, constituency or network changes.
+FIGURES = "memberships"
+
+
 def network_summaries() -> list[NetworkSummary]:
-    return _summaries(list(network_list()))
+    return figures.cached(FIGURES, "summaries", lambda: _summaries(list(network_list())))
 
 
 def network_summary(*, network: Network) -> NetworkSummary:
-    return _summaries([network])[0]
+    counted = figures.cached(FIGURES, f"summary:{network.pk}", lambda: _summaries([network])[0])
+    return NetworkSummary(network=network, constituencies=counted.constituencies)
 
 
 @dataclass

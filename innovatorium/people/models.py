@@ -171,7 +171,11 @@ class Membership(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["person", "network"], name="membership_one_per_network"),
         ]
-        indexes = [models.Index(fields=["network", "constituency", "verification"])]
+        indexes = [
+            models.Index(fields=["network", "constituency", "verification"]),
+            # the network page's named staff and board (a few rows among 40,000 members of a network)
+            models.Index(fields=["network", "role"], name="people_memb_network_role"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} in {self.network_id} as {self.constituency_id}"

@@ -1,0 +1,79 @@
+"""The running tallies on each statement (kept by vote_cast) always equal a recount of the stored votes."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from django.db.models import Count, Q
+
+from innovatorium.deliberation import selectors, services
+from innovatorium.deliberation.models import Statement, Vote
+
+pytestmark = pytest.mark.django_db
+
+
+def recount(conversation) -> dict[int, tuple[int, int, int]]:
+    rows = Vote.objects.filter(conversation=conversation).values("statement_id").annotate(
+        n=Count("pk"), agree=Count("pk", filter=Q(value=1)), disagree=Count("pk", filter=Q(value=-1))).order_by()
+    counted = {row["statement_id"]: (row["n"], row["agree"], row["disagree"]) for row in rows}
+    return {s.pk: counted.get(s.pk, (0, 0, 0)) for s in Statement.objects.filter(conversation=conversation)}
+
+
+def tallies(conversation) -> dict[int, tuple[int, int, int]]:
+    return {s.pk: (s.n_votes, s.n_agree, s.n_disagree) for s in Statement.objects.filter(conversation=conversation)}
+
+
+def test_first_votes_changed_votes_and_repeated_votes_keep_the_tallies_equal_to_a_recount(conversation, statements):
+    rng = random.Random(9)  # noqa: S311 - test data
+    browsers = [services.participant_for(conversation=conversation, browser_token=f"{i:043d}") for i in range(6)]
+    for _ in range(120):
+        services.vote_cast(participant=rng.choice(browsers), statement=rng.choice(statements),
+                           value=rng.choice(["agree", "disagree", "pass"]))
+        assert tallies(conversation) == recount(conversation)
+    assert sum(n for n, _, _ in tallies(conversation).values()) == Vote.objects.filter(
+        conversation=conversation).count()
+
+
+def test_changing_a_vote_moves_it_between_agree_and_disagree_without_counting_it_twice(conversation, statements):
+    browser = services.participant_for(conversation=conversation, browser_token="b" * 43)
+    statement = statements[0]
+    services.vote_cast(participant=browser, statement=statement, value="agree")
+    services.vote_cast(participant=browser, statement=statement, value="disagree")
+    statement.refresh_from_db()
+    assert (statement.n_votes, statement.n_agree, statement.n_disagree) == (1, 0, 1)
+    services.vote_cast(participant=browser, statement=statement, value="pass")
+    services.vote_cast(participant=browser, statement=statement, value="pass")
+    statement.refresh_from_db()
+    assert (statement.n_votes, statement.n_agree, statement.n_disagree) == (1, 0, 0)
+
+
+def test_a_refused_vote_leaves_the_tallies_alone(conversation, statements, facilitator):
+    browser = services.participant_for(conversation=conversation, browser_token="c" * 43)
+    services.vote_cast(participant=browser, statement=statements[0], value="agree")
+    with pytest.raises(Exception):  # noqa: B017, PT011 - any refusal
+        services.vote_cast(participant=browser, statement=statements[0], value="maybe")
+    assert tallies(conversation) == recount(conversation)
+
+
+def test_votes_loaded_in_bulk_are_recounted_by_a_full_analysis(conversation, statements):
+    browser = services.participant_for(conversation=conversation, browser_token="d" * 43)
+    Vote.objects.bulk_create([Vote(conversation=conversation, participant=browser, statement=s, value=1)
+                              for s in statements[:3]])
+    assert tallies(conversation) != recount(conversation)
+    services.analysis_refresh(conversation_id=conversation.pk, force=True)
+    assert tallies(conversation) == recount(conversation)
+
+
+def test_choosing_the_next_statement_reads_the_tallies_in_a_fixed_number_of_queries(
+    conversation, statements, django_assert_max_num_queries
+):
+    browsers = [services.participant_for(conversation=conversation, browser_token=f"{i:043d}") for i in range(5)]
+    for browser in browsers:
+        for statement in statements[:4]:
+            services.vote_cast(participant=browser, statement=statement, value="agree")
+    with django_assert_max_num_queries(2):
+        progress = selectors.next_for(conversation=conversation, participant=browsers[0])
+    assert progress.answered == 4
+    assert progress.statement is not None
+    assert progress.statement.pk not in {s.pk for s in statements[:4]}
