@@ -16,6 +16,7 @@ from ninja.errors import HttpError
 from ninja.security import django_auth
 
 from innovatorium.core import ratelimit
+from innovatorium.core.pagination import MAX_OFFSET
 from innovatorium.deliberation import ratelimits, selectors, services
 from innovatorium.deliberation.models import Conversation, Statement, StatementStatus
 
@@ -78,7 +79,7 @@ def _conversation(conversation_id: int) -> Conversation:
 def list_conversations(
     request: HttpRequest, network: str | None = None, status: str | None = None, limit: int = 20, offset: int = 0
 ) -> dict:
-    limit, offset = max(1, min(limit, MAX_LIMIT)), max(0, offset)
+    limit, offset = max(1, min(limit, MAX_LIMIT)), min(max(0, offset), MAX_OFFSET)
     conversations = Conversation.objects.select_related("network").order_by("-opened_at", "-pk")
     if network:
         conversations = conversations.filter(network__slug=network)

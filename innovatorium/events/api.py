@@ -17,6 +17,7 @@ from ninja.errors import HttpError
 from ninja.security import django_auth
 
 from innovatorium.core import ratelimit
+from innovatorium.core.pagination import MAX_OFFSET
 from innovatorium.events import selectors, services
 from innovatorium.events.models import Event
 
@@ -93,7 +94,7 @@ def list_events(request: HttpRequest, network: str | None = None, upcoming: bool
                 limit: int = 20, offset: int = 0) -> dict:
     """Filter by network slug; `upcoming=true` keeps events that have not ended, `false` those that have."""
     limit = max(1, min(limit, MAX_LIMIT))
-    offset = max(0, offset)
+    offset = min(max(0, offset), MAX_OFFSET)  # beyond the database's integers would answer 500
     events = selectors.events_public().order_by("starts_at", "pk")
     if network:
         events = events.filter(network__slug=network)

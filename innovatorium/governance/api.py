@@ -18,6 +18,7 @@ from ninja.errors import HttpError
 from ninja.security import django_auth
 
 from innovatorium.core import ratelimit
+from innovatorium.core.pagination import MAX_OFFSET
 from innovatorium.governance import selectors, services
 from innovatorium.governance.models import Draw, Election, Motion
 from innovatorium.networks.models import Network
@@ -240,7 +241,7 @@ def _motion_out(motion: Motion) -> dict:
 @router.get("/networks/{network_slug}/motions", response=list[MotionOut], summary="A network's motions, newest first")
 def list_motions(request: HttpRequest, network_slug: str, limit: int = 50, offset: int = 0) -> list[dict]:
     network = get_object_or_404(Network, slug=network_slug)
-    limit = max(1, min(limit, 100))
+    limit, offset = max(1, min(limit, 100)), min(max(0, offset), MAX_OFFSET)  # negative or huge would answer 500
     motions = selectors.with_votes(selectors.motions_for(network=network))[offset: offset + limit]
     return [_motion_out(m) for m in motions]
 

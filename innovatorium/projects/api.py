@@ -17,6 +17,7 @@ from ninja.errors import HttpError
 from ninja.security import django_auth
 
 from innovatorium.core import ratelimit
+from innovatorium.core.pagination import MAX_OFFSET
 from innovatorium.projects import selectors, services
 from innovatorium.projects.models import Contribution, ContributionKind, ContributionUnit, Project, ProjectStatus
 
@@ -200,7 +201,7 @@ def list_projects(request: HttpRequest, network: str = "", status: str = "", lim
         patient_partners=Count("team", filter=Q(team__constituency_kind="patients_public"), distinct=True),
     )
     limit = max(1, min(limit, MAX_LIMIT))
-    offset = max(0, offset)
+    offset = min(max(0, offset), MAX_OFFSET)  # beyond the database's integers would answer 500
     return {"items": [_out(p) for p in queryset[offset: offset + limit]], "count": queryset.count()}
 
 

@@ -117,11 +117,6 @@ def _run(app, schema, method: str, path: str, headers: dict[str, str] | None, la
 # Clamping (as dashboard.api does) fixes each; the mark then reports XPASS.
 KNOWN_500 = {
     ("GET", "/api/adoption/sites"): "offset is unbounded (adoption/api.py)",
-    ("GET", "/api/events/"): "offset is unbounded (events/api.py)",
-    ("GET", "/api/deliberation/conversations"): "offset is unbounded (deliberation/api.py)",
-    ("GET", "/api/projects/"): "offset is unbounded (projects/api.py)",
-    ("GET", "/api/governance/networks/{network_slug}/motions"): "offset is unbounded, and a negative one raises "
-                                                                "(governance/api.py)",
 }
 
 
