@@ -89,6 +89,9 @@ class Participant(models.Model):
                 name="participant_person_or_browser",
             ),
         ]
+        # Finding a browser's participant (every vote): SQLite cannot use the partial unique index above for
+        # `anonymous_hash = ...`, and scanning 100,000 participants of a national conversation took 13 ms.
+        indexes = [models.Index(fields=["conversation", "anonymous_hash"], name="delib_participant_browser")]
 
     def __str__(self) -> str:
         return f"participant {self.pk} in {self.conversation_id}"

@@ -11,6 +11,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
@@ -363,10 +364,25 @@ def tallies_rebuild(*, conversation: Conversation) -> None:
                 n_votes=row["total"], n_agree=row["agree"], n_disagree=row["disagree"])
 
 
+def recompute_queued_key(conversation_id: int) -> str:
+    return f"deliberation:recompute-queued:{conversation_id}"
+
+
+RECOMPUTE_QUEUED_SECONDS = 300  # a lost flag (a failed enqueue) delays the analysis by at most this long
+
+
 def _enqueue_recompute(conversation_id: int) -> None:
+    """After the vote commits, queue one recompute unless one is already waiting for this conversation: a
+    stream of votes makes one task, not one per vote (the task clears the flag as it starts, so a vote that
+    arrives while it runs queues the next one)."""
     from innovatorium.deliberation.tasks import recompute_analysis
 
-    transaction.on_commit(lambda: recompute_analysis.enqueue(conversation_id))
+    def enqueue() -> None:
+        key = recompute_queued_key(conversation_id)
+        if cache.get(key) is None and cache.add(key, 1, timeout=RECOMPUTE_QUEUED_SECONDS):
+            recompute_analysis.enqueue(conversation_id)
+
+    transaction.on_commit(enqueue)
 
 
 # Analysis ----------------------------------------------------------------------------------------------------

@@ -77,3 +77,28 @@ def test_choosing_the_next_statement_reads_the_tallies_in_a_fixed_number_of_quer
     assert progress.answered == 4
     assert progress.statement is not None
     assert progress.statement.pk not in {s.pk for s in statements[:4]}
+
+
+def test_a_stream_of_votes_queues_one_recompute_and_a_vote_after_it_starts_queues_the_next(
+    conversation, statements, django_capture_on_commit_callbacks, monkeypatch
+):
+    from django.core.cache import cache
+
+    from innovatorium.deliberation import tasks
+
+    queued: list[int] = []
+    class Recorder:
+        @staticmethod
+        def enqueue(pk: int) -> None:
+            queued.append(pk)
+
+    monkeypatch.setattr(tasks, "recompute_analysis", Recorder)
+    browser = services.participant_for(conversation=conversation, browser_token="e" * 43)
+    with django_capture_on_commit_callbacks(execute=True):
+        for statement in statements[:5]:
+            services.vote_cast(participant=browser, statement=statement, value="agree")
+    assert queued == [conversation.pk]
+    cache.delete(services.recompute_queued_key(conversation.pk))  # what the task does as it starts
+    with django_capture_on_commit_callbacks(execute=True):
+        services.vote_cast(participant=browser, statement=statements[5], value="pass")
+    assert queued == [conversation.pk, conversation.pk]
