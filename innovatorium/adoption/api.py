@@ -20,6 +20,7 @@ from innovatorium.adoption import selectors
 from innovatorium.adoption.models import Site, SiteType
 from innovatorium.adoption.spreadview import innovation_spread
 from innovatorium.atlas.models import Innovation
+from innovatorium.core.pagination import MAX_OFFSET
 from innovatorium.networks.models import Network
 
 router = Router(tags=["adoption"])
@@ -189,7 +190,7 @@ def sites(request: HttpRequest, network: str | None = None, type: str | None = N
     """Sites by ODS code, with parent, population served and deprivation decile; filter by network slug, type or
     parent ODS code."""
     limit = max(1, min(limit, MAX_LIMIT))
-    offset = max(0, offset)
+    offset = min(max(0, offset), MAX_OFFSET)  # beyond the database's integers would answer 500
     qs = Site.objects.select_related("parent", "network").order_by("ods_code")
     if network:
         qs = qs.filter(network__slug=network)

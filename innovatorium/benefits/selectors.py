@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 
-from django.db.models import Prefetch, Q, Sum
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -25,6 +25,7 @@ from innovatorium.benefits.models import (
     VersionParty,
     VersionStatus,
 )
+from innovatorium.core.money import MoneySum
 from innovatorium.networks.models import Network
 
 ZERO = Decimal("0.00")
@@ -59,10 +60,10 @@ def benefit_totals(*, network: Network | None = None) -> BenefitTotals:
     if network is not None:
         lines = lines.filter(network=network)
     sums = lines.aggregate(
-        earned=Sum("amount", filter=Q(account_kind=AccountKind.SOURCE, event_kind__in=EARNED_KINDS)),
-        saved=Sum("amount", filter=Q(account_kind=AccountKind.SOURCE, event_kind__in=SAVED_KINDS)),
-        shared=Sum("amount", filter=Q(account_kind=AccountKind.PARTY)),
-        reinvested=Sum("amount", filter=Q(account_kind=AccountKind.FUND)),
+        earned=MoneySum("amount", filter=Q(account_kind=AccountKind.SOURCE, event_kind__in=EARNED_KINDS)),
+        saved=MoneySum("amount", filter=Q(account_kind=AccountKind.SOURCE, event_kind__in=SAVED_KINDS)),
+        shared=MoneySum("amount", filter=Q(account_kind=AccountKind.PARTY)),
+        reinvested=MoneySum("amount", filter=Q(account_kind=AccountKind.FUND)),
     )
 
     def money(value: Decimal | None, sign: int = 1) -> Decimal:
@@ -89,7 +90,7 @@ def party_balances(*, agreement: Agreement) -> dict[int, Decimal]:
     """What each party of an agreement is owed (net of reversals), by party id, in one query."""
     rows = (
         PostingLine.objects.filter(party__agreement=agreement, account_kind=AccountKind.PARTY)
-        .values("party_id").annotate(total=Sum("amount"))
+        .values("party_id").annotate(total=MoneySum("amount"))
     )
     return {row["party_id"]: -row["total"] + ZERO for row in rows}
 
@@ -285,7 +286,7 @@ def statement(*, agreement: Agreement, show_private: bool = False, limit: int | 
     by_kind = {
         row["event_kind"]: row["total"]
         for row in PostingLine.objects.filter(posting__event__agreement=agreement, account_kind=AccountKind.SOURCE)
-        .values("event_kind").annotate(total=Sum("amount")).order_by("event_kind")
+        .values("event_kind").annotate(total=MoneySum("amount")).order_by("event_kind")
     }
     labels = dict(EventKind.choices)
     show_party_amounts = show_private or (version is not None and version.public_party_amounts)
@@ -378,7 +379,7 @@ def agreements_for_network(*, network: Network) -> list[tuple[Agreement, Agreeme
     rows = (
         PostingLine.objects.filter(network=network)
         .values("posting__event__agreement_id", "account_kind", "event_kind")
-        .annotate(total=Sum("amount"))
+        .annotate(total=MoneySum("amount"))
     )
     for row in rows:
         bucket = sums.setdefault(row["posting__event__agreement_id"], {
@@ -414,10 +415,10 @@ def pending_acceptances(*, person) -> list[VersionParty]:  # noqa: ANN001
 def agreement_totals(*, agreement: Agreement) -> BenefitTotals:
     """One agreement's totals (always public), in one query."""
     sums = PostingLine.objects.filter(posting__event__agreement=agreement).aggregate(
-        earned=Sum("amount", filter=Q(account_kind=AccountKind.SOURCE, event_kind__in=EARNED_KINDS)),
-        saved=Sum("amount", filter=Q(account_kind=AccountKind.SOURCE, event_kind__in=SAVED_KINDS)),
-        shared=Sum("amount", filter=Q(account_kind=AccountKind.PARTY)),
-        reinvested=Sum("amount", filter=Q(account_kind=AccountKind.FUND)),
+        earned=MoneySum("amount", filter=Q(account_kind=AccountKind.SOURCE, event_kind__in=EARNED_KINDS)),
+        saved=MoneySum("amount", filter=Q(account_kind=AccountKind.SOURCE, event_kind__in=SAVED_KINDS)),
+        shared=MoneySum("amount", filter=Q(account_kind=AccountKind.PARTY)),
+        reinvested=MoneySum("amount", filter=Q(account_kind=AccountKind.FUND)),
     )
     return BenefitTotals(earned=(sums["earned"] or ZERO) + ZERO, saved=(sums["saved"] or ZERO) + ZERO,
                          shared=-(sums["shared"] or ZERO) + ZERO, reinvested=-(sums["reinvested"] or ZERO) + ZERO)

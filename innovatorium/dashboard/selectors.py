@@ -19,11 +19,12 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 
 from innovatorium.adoption import selectors as adoption
 from innovatorium.benefits.models import EARNED_KINDS, SAVED_KINDS, AccountKind, PostingLine
+from innovatorium.core.money import MoneySum
 from innovatorium.dashboard.models import FigureKind, ReportedFigure
 from innovatorium.networks.models import Network
 from innovatorium.projects import involvement
@@ -148,10 +149,10 @@ def _benefits_by_network() -> dict[int, dict[str, Decimal]]:
     out: dict[int, dict[str, Decimal]] = {}
     for row in (
         PostingLine.objects.values("network_id").order_by().annotate(
-            earned=Sum("amount", filter=Q(account_kind=AccountKind.SOURCE, event_kind__in=EARNED_KINDS)),
-            saved=Sum("amount", filter=Q(account_kind=AccountKind.SOURCE, event_kind__in=SAVED_KINDS)),
-            shared=Sum("amount", filter=Q(account_kind=AccountKind.PARTY)),
-            reinvested=Sum("amount", filter=Q(account_kind=AccountKind.FUND)),
+            earned=MoneySum("amount", filter=Q(account_kind=AccountKind.SOURCE, event_kind__in=EARNED_KINDS)),
+            saved=MoneySum("amount", filter=Q(account_kind=AccountKind.SOURCE, event_kind__in=SAVED_KINDS)),
+            shared=MoneySum("amount", filter=Q(account_kind=AccountKind.PARTY)),
+            reinvested=MoneySum("amount", filter=Q(account_kind=AccountKind.FUND)),
         )
     ):
         out[row["network_id"]] = {
@@ -167,7 +168,7 @@ def _reported_by_network() -> dict[int, dict[str, Decimal]]:
     out: dict[int, dict[str, Decimal]] = defaultdict(lambda: {"investment": ZERO, "jobs": ZERO})
     for network_id, kind, total in (
         ReportedFigure.objects.filter(withdrawn_at__isnull=True).values_list("network_id", "kind")
-        .annotate(total=Sum("amount")).order_by()
+        .annotate(total=MoneySum("amount")).order_by()
     ):
         out[network_id][kind] = Decimal(total or 0).quantize(ZERO)
     return out
@@ -292,8 +293,8 @@ def reported_figures(*, network: Network | None = None, kind: str | None = None,
 def reported_summary(qs: QuerySet[ReportedFigure]) -> dict[str, Any]:
     """Counted totals of a reported-figures queryset, and how many are withdrawn."""
     sums = qs.aggregate(
-        investment=Sum("amount", filter=Q(kind=FigureKind.INVESTMENT, withdrawn_at__isnull=True)),
-        jobs=Sum("amount", filter=Q(kind=FigureKind.JOBS, withdrawn_at__isnull=True)),
+        investment=MoneySum("amount", filter=Q(kind=FigureKind.INVESTMENT, withdrawn_at__isnull=True)),
+        jobs=MoneySum("amount", filter=Q(kind=FigureKind.JOBS, withdrawn_at__isnull=True)),
         withdrawn=Count("pk", filter=Q(withdrawn_at__isnull=False)),
         n=Count("pk"),
     )

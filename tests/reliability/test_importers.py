@@ -251,11 +251,9 @@ def _snapshot(tables: tuple[type[models.Model], ...]) -> tuple[int, ...]:
     return (*(t.objects.count() for t in tables), RecordEntry.objects.count())
 
 
-# Found by this test and reported (adoption is being changed by its owner now): a lone carriage return in an
-# unquoted cell makes csv.reader raise csv.Error ("new-line character seen in unquoted field") out of the adoption
-# importers, so the upload page answers 500 instead of listing the problem. Reading the text with newline=""
-# (or catching csv.Error into ImportRejected) fixes it; these marks then report XPASS and can go.
-KNOWN_CRASHES = {"ODS trusts", "ODS GP practices", "ODS ICBs", "populations", "adoption records"}
+# Importers that crash on some input, with the reason, until fixed (none now: the adoption importers raised
+# csv.Error on a lone carriage return until they caught it).
+KNOWN_CRASHES: set[str] = set()
 
 
 def _params() -> list:
