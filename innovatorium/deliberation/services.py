@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.cache import cache
@@ -369,6 +369,9 @@ def recompute_queued_key(conversation_id: int) -> str:
 
 
 RECOMPUTE_QUEUED_SECONDS = 300  # a lost flag (a failed enqueue) delays the analysis by at most this long
+# A queued recompute waits this long (where the task backend can defer), so that one run covers the votes of
+# those seconds: at national scale a run takes seconds of CPU, and one per vote would keep a core busy.
+RECOMPUTE_DELAY_SECONDS = 10
 
 
 def _enqueue_recompute(conversation_id: int) -> None:
@@ -380,7 +383,10 @@ def _enqueue_recompute(conversation_id: int) -> None:
     def enqueue() -> None:
         key = recompute_queued_key(conversation_id)
         if cache.get(key) is None and cache.add(key, 1, timeout=RECOMPUTE_QUEUED_SECONDS):
-            recompute_analysis.enqueue(conversation_id)
+            task = recompute_analysis
+            if getattr(task.get_backend(), "supports_defer", False):
+                task = task.using(run_after=timezone.now() + timedelta(seconds=RECOMPUTE_DELAY_SECONDS))
+            task.enqueue(conversation_id)
 
     transaction.on_commit(enqueue)
 

@@ -87,7 +87,11 @@ def test_a_stream_of_votes_queues_one_recompute_and_a_vote_after_it_starts_queue
     from innovatorium.deliberation import tasks
 
     queued: list[int] = []
-    class Recorder:
+    class Recorder:  # a backend that cannot defer, like the tests' immediate one
+        @staticmethod
+        def get_backend() -> object:
+            return object()
+
         @staticmethod
         def enqueue(pk: int) -> None:
             queued.append(pk)
@@ -102,3 +106,19 @@ def test_a_stream_of_votes_queues_one_recompute_and_a_vote_after_it_starts_queue
     with django_capture_on_commit_callbacks(execute=True):
         services.vote_cast(participant=browser, statement=statements[5], value="pass")
     assert queued == [conversation.pk, conversation.pk]
+
+
+def test_with_a_task_queue_that_can_wait_the_recompute_runs_a_few_seconds_after_the_first_vote(
+    conversation, statements, django_capture_on_commit_callbacks, settings
+):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    browser = services.participant_for(conversation=conversation, browser_token="f" * 43)
+    with django_capture_on_commit_callbacks(execute=True):
+        for statement in statements[:3]:
+            services.vote_cast(participant=browser, statement=statement, value="disagree")
+    queued = list(DBTaskResult.objects.filter(task_path__endswith="recompute_analysis"))
+    assert len(queued) == 1
+    assert queued[0].run_after is not None
+    assert queued[0].run_after > queued[0].enqueued_at
