@@ -39,8 +39,10 @@ FIGURES: dict[str, tuple[str, str, str, str]] = {
     "sites": ("Adopting sites", "count", "Spread",
               "Sites (NHS trusts, GP practices, care homes and others, by ODS code) adopting at least one innovation "
               "now. A site adopting three innovations counts once."),
-    "population": ("Population covered", "people", "Spread",
-                   "For each innovation, the people served by each adopting site (as the site reported, or the "
+    "population": ("Population covered, added up over innovations", "people", "Spread",
+                   "Added up over innovations, so it can be larger than England's population (about 57 million): "
+                   "it says how much access there is, not how many different people have it. For each innovation, the "
+                   "people served by each adopting site (as the site reported, or the "
                    "population it serves), except where the site's parent organisation also adopts it, so nobody "
                    "is counted twice for one innovation. Someone reached by two innovations counts twice."),
     "patients": ("Patients reached", "people", "Spread",
