@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from innovatorium.deliberation.models import (
@@ -20,12 +21,19 @@ from innovatorium.deliberation.selection import next_statement
 from innovatorium.networks.models import Network
 
 
+def _count_of(rows: QuerySet) -> Coalesce:
+    return Coalesce(Subquery(rows.order_by().values("conversation").annotate(n=Count("pk")).values("n")[:1]),
+                    Value(0))
+
+
 def conversations_for_network(*, network: Network) -> QuerySet[Conversation]:
     return (
         Conversation.objects.filter(network=network).select_related("network")
-        .annotate(
-            n_statements=Count("statements", filter=Q(statements__status=StatementStatus.ACCEPTED), distinct=True),
-            n_participants=Count("votes__participant", distinct=True),
+        .annotate(  # two counting subqueries: joining statements to a million votes took 19 s at national scale
+            n_statements=_count_of(Statement.objects.filter(conversation=OuterRef("pk"),
+                                                            status=StatementStatus.ACCEPTED)),
+            # everyone who took part: a participant is made at their first vote or statement
+            n_participants=_count_of(Participant.objects.filter(conversation=OuterRef("pk"))),
         )
     )
 

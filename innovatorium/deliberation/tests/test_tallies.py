@@ -122,3 +122,17 @@ def test_with_a_task_queue_that_can_wait_the_recompute_runs_a_few_seconds_after_
     assert len(queued) == 1
     assert queued[0].run_after is not None
     assert queued[0].run_after > queued[0].enqueued_at
+
+
+def test_the_conversation_list_counts_accepted_statements_and_everyone_taking_part_in_one_query(
+    conversation, statements, network, django_assert_max_num_queries
+):
+    for n in range(3):
+        browser = services.participant_for(conversation=conversation, browser_token=f"{n:043d}")
+        for statement in statements[:2]:
+            services.vote_cast(participant=browser, statement=statement, value="agree")
+    writer = services.participant_for(conversation=conversation, browser_token="w" * 43)
+    services.statement_submit(participant=writer, text="A statement still waiting for a facilitator.")
+    with django_assert_max_num_queries(1):
+        (listed,) = list(selectors.conversations_for_network(network=network))
+    assert (listed.n_statements, listed.n_participants) == (len(statements), 4)
