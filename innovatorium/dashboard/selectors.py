@@ -237,7 +237,21 @@ def _involvement_figures(scope: Scope, row: involvement.LeagueRow | None) -> Non
                                                      row.events_with_patient_speaker if row else 0, url=events_url)
 
 
+# The figures read every adoption, membership and posting (1.9 s at national scale), so they are kept in the
+# cache under the "dashboard" version, which dashboard.signals bumps on any change to the models they are
+# counted from; bulk loads (no signals) show within CACHE_SECONDS.
+FIGURES_NAMESPACE = "dashboard"
+CACHE_SECONDS = 60
+
+
 def dashboard() -> Dashboard:
+    """England and every network: from the cache, or counted afresh in about ten queries."""
+    from innovatorium.core import figures
+
+    return figures.cached(FIGURES_NAMESPACE, "national", _dashboard, timeout=CACHE_SECONDS)
+
+
+def _dashboard() -> Dashboard:
     """England and every network, in about ten queries."""
     sites = adoption.site_arrays()
     rows = adoption.adopting_rows()
