@@ -178,9 +178,13 @@ def suggest(*, kind: str, prefix: str, limit: int = 8) -> list[str]:
 def objects_for_hits(*, kind: str, hits: list[Any]) -> dict[int, Any]:
     """The published objects behind a page of hits, keyed by id (one query)."""
     ids = [hit.object_id for hit in hits]
+    # Looked up by primary key, published checked here: with `status = 'published'` in the SQL, SQLite (with no
+    # ANALYZE statistics) walked the status index over all 100,000 published innovations (14-31 ms a page).
     if kind == "case_study":
-        return {c.pk: c for c in published_case_studies().filter(pk__in=ids)}
-    return {i.pk: i for i in published_innovations().filter(pk__in=ids)}
+        found = CaseStudy.objects.filter(pk__in=ids).select_related("network", "innovation__network")
+    else:
+        found = Innovation.objects.filter(pk__in=ids).select_related("network", "owner_organisation")
+    return {o.pk: o for o in found if o.status == PUBLISHED}
 
 
 _FALLBACK_FILTERS = {
