@@ -8,12 +8,19 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 
 from innovatorium.adoption.models import Adoption, AdoptionStatusChange
 from innovatorium.atlas.models import Innovation
 from innovatorium.deliberation.models import Participant, Vote
-from innovatorium.demo.scale import SCALE_ACTION, SCALE_DOMAIN, SCALES, Interrupted, scale_load
+from innovatorium.demo.scale import (
+    SCALE_ACTION,
+    SCALE_DOMAIN,
+    SCALES,
+    Interrupted,
+    planner_statistics_missing,
+    scale_load,
+)
 from innovatorium.people.models import Membership, Person
 from innovatorium.record.models import RecordEntry
 from innovatorium.record.selectors import record_verify
@@ -108,3 +115,20 @@ def test_a_finished_load_run_again_changes_nothing():
 
     assert RecordEntry.objects.count() == entries
     assert all(r.skipped_chunks == r.chunks for r in reports[1:])
+
+
+def test_a_load_ends_with_analyze_so_query_plans_see_the_real_row_counts():
+    reports = scale_load(scale="small", seed=SEED)
+
+    assert reports[-1].phase == "ANALYZE"
+    assert not planner_statistics_missing()
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = 'atlas_innovation'")
+            # each index's row starts with the table's row count
+            assert {int(stat.split()[0]) for (stat,) in cursor.fetchall()} == {Innovation.objects.count()}
+        else:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'atlas_innovation'")
+            assert cursor.fetchone()[0] == Innovation.objects.count()
+    # a rerun that loads nothing does not analyse again
+    assert "ANALYZE" not in [r.phase for r in scale_load(scale="small", seed=SEED)]
