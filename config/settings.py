@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "innovatorium.people.middleware.StaffMFAMiddleware",
+    "innovatorium.core.pagecache.PageCacheMiddleware",  # innermost: signed-out visitors' pages (core/pagecache.py)
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -179,11 +180,16 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Caches carry rate-limit counters, so every web process must share one in production.
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "innovatorium_cache"}
+        {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "innovatorium_cache",
+         "OPTIONS": {"MAX_ENTRIES": 20_000}}  # whole pages for signed-out visitors live here too
         if PRODUCTION
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# Signed-out visitors' pages are served from the cache until something is written, or this many seconds pass
+# (core/pagecache.py); 0 turns it off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 30)
 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 if PRODUCTION:

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.apps import AppConfig
 from django.core.management import call_command
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 
 
@@ -22,3 +23,8 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(create_cache_tables, sender=self, dispatch_uid="innovatorium.core.create_cache_tables")
+        # Every database connection notes its writes, so signed-out visitors' cached pages are renewed after any
+        # change, however it was made (innovatorium/core/pagecache.py).
+        from innovatorium.core import pagecache
+
+        connection_created.connect(pagecache.install, dispatch_uid="innovatorium.core.pagecache")

@@ -1,0 +1,212 @@
+"""Whole pages for signed-out visitors, kept in the shared cache until something is written.
+
+Most visits are from people who are not signed in (a patient on a phone following a link, a journalist), and
+for them a page depends only on its address: the same Atlas search, the same network page. Such a page is
+rendered once and then served from Django's cache (in production the database cache every web process shares)
+until one of two things happens:
+
+* anything is written to the database (any INSERT, UPDATE or DELETE, seen by a database execute wrapper, so raw
+  SQL and bulk loads count as much as model saves) — the page's version token changes when the transaction
+  commits, and the next visitor gets a fresh page;
+* `PAGE_CACHE_SECONDS` pass (a bound on how long time-dependent wording such as "closes in 2 days" can lag).
+
+Votes and statements in a conversation arrive many times a second, so the deliberation tables have a version of
+their own: they renew the conversation pages at once, and elsewhere (a network page's "people taking part") show
+within `PAGE_CACHE_SECONDS`. Writes that never show on a page (the cache itself, sessions, the task queue, the
+audit log) change nothing.
+
+A request is served from the cache only when it is a GET or HEAD with no cookie but the CSRF one and no
+Authorization header (so nobody signed in, and nothing of a visitor's own, such as a conversation participant's
+token or a flash message, can be in it). A response is kept only when it is a plain 200 HTML page that set no
+cookie and used no CSRF token (a form's token is per visitor). The page's CSP nonce is swapped for a fresh one on
+every hit, so the policy stays strict.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from typing import Any
+from uuid import uuid4
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.http import HttpRequest, HttpResponse
+
+SITE = "site"
+DELIBERATION = "deliberation"
+NAMESPACES = (SITE, DELIBERATION)
+
+_NONCE_PLACEHOLDER = b"__innovatorium_csp_nonce__"
+_HTMX_HEADERS = ("HX-Request", "HX-Target", "HX-Trigger", "HX-Trigger-Name", "HX-Boosted", "HX-History-Restore-Request")
+_SKIP_PREFIXES = ("/api/", "/admin/", "/accounts/", "/static/", "/healthz", "/readyz", "/bench/")
+# Tables whose writes never show on a page: the cache itself (or every stored page would expire the others),
+# sessions, the background task queue, the audit log.
+_SILENT_TABLE_PREFIXES = ("django_session", "django_tasks", "audit_", "django_cache")
+_WRITE = re.compile(
+    r"\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM|REPLACE\s+INTO)\s+[\"`]?([\w.]+)",
+    re.IGNORECASE,
+)
+
+
+def _version_key(namespace: str) -> str:
+    return f"pages:version:{namespace}"
+
+
+def _cache_tables() -> tuple[str, ...]:
+    return tuple(
+        conf["LOCATION"] for conf in settings.CACHES.values()
+        if conf.get("BACKEND", "").endswith("DatabaseCache") and conf.get("LOCATION")
+    )
+
+
+def namespace_of_table(table: str) -> str | None:
+    """Which page version a write to `table` renews (None: no page shows it)."""
+    table = table.rsplit(".", 1)[-1].strip('"`').lower()
+    if table.startswith(_SILENT_TABLE_PREFIXES) or table in _cache_tables():
+        return None
+    if table.startswith("deliberation_"):
+        return DELIBERATION
+    return SITE
+
+
+def bump(namespace: str) -> None:
+    """Pages that depend on `namespace` are not served from the cache again."""
+    cache.set(_version_key(namespace), uuid4().hex, timeout=None)
+
+
+def _bump_site() -> None:
+    bump(SITE)
+
+
+def _bump_deliberation() -> None:
+    bump(DELIBERATION)
+
+
+_BUMPERS: dict[str, Callable[[], None]] = {SITE: _bump_site, DELIBERATION: _bump_deliberation}
+
+
+def note_write(connection: BaseDatabaseWrapper, namespace: str) -> None:
+    """A write to `namespace` happened on `connection`: renew its pages when the write becomes visible."""
+    bumper = _BUMPERS[namespace]
+    blocks = connection.atomic_blocks
+    if blocks and getattr(blocks[0], "_from_testcase", False):
+        # Under a test's wrapping transaction, which never commits: the write counts at once.
+        bumper()
+    elif not connection.in_atomic_block:
+        bumper()
+    elif not any(callback is bumper for _, callback, _ in connection.run_on_commit):
+        # After the commit, not before: a reader between the two would otherwise cache the old page under the
+        # new version. Once per transaction, however many rows it writes.
+        connection.on_commit(bumper, robust=True)
+
+
+def track_writes(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
+    """A database execute wrapper (installed on every connection by CoreConfig) that notes page-visible writes."""
+    result = execute(sql, params, many, context)
+    if isinstance(sql, str) and sql.lstrip()[:1] in "IiUuDdRr":
+        match = _WRITE.match(sql)
+        if match:
+            namespace = namespace_of_table(match.group(1))
+            if namespace is not None:
+                note_write(context["connection"], namespace)
+    return result
+
+
+def install(connection: BaseDatabaseWrapper, **_: Any) -> None:
+    """`connection_created` receiver: add the write tracker once to this connection's wrappers."""
+    if track_writes not in connection.execute_wrappers:
+        connection.execute_wrappers.append(track_writes)
+
+
+# --- the middleware ----------------------------------------------------------------------------------------
+
+
+def _cacheable_request(request: HttpRequest) -> bool:
+    if request.method not in ("GET", "HEAD") or "HTTP_AUTHORIZATION" in request.META:
+        return False
+    if any(name != settings.CSRF_COOKIE_NAME for name in request.COOKIES):
+        return False
+    return not request.path_info.startswith(_SKIP_PREFIXES)
+
+
+def _page_key(request: HttpRequest) -> str:
+    parts = [request.scheme, request.get_host(), request.get_full_path()]
+    parts += [f"{name}={request.headers.get(name, '')}" for name in _HTMX_HEADERS]
+    return "pages:page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _storable(request: HttpRequest, response: HttpResponse) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):  # the page holds a CSRF token: it is this visitor's
+        return False
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return False
+    if "private" in response.get("Cache-Control", "") or "no-store" in response.get("Cache-Control", ""):
+        return False
+    vary = {part.strip().lower() for part in response.get("Vary", "").split(",") if part.strip()}
+    known = {"cookie", "accept-encoding"} | {name.lower() for name in _HTMX_HEADERS}
+    if vary - known:
+        return False
+    return not any(name.startswith("_csp_") for name in vars(response))
+
+
+class PageCacheMiddleware:
+    """Serves signed-out visitors' pages from the cache (see the module's docstring). Goes after the CSP,
+    authentication and messages middleware, so a cached page still gets a fresh nonce and every header."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        seconds = getattr(settings, "PAGE_CACHE_SECONDS", 0)
+        if seconds <= 0 or not _cacheable_request(request):
+            return self.get_response(request)
+        request._page_cache = {"key": _page_key(request)}  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        state = request._page_cache  # type: ignore[attr-defined]
+        if state.get("hit"):
+            response["X-Page-Cache"] = "hit"
+            return response
+        if "versions" in state and request.method == "GET" and _storable(request, response):
+            content = response.content
+            nonce = getattr(request, "_csp_nonce", None)
+            has_nonce = isinstance(nonce, str) and nonce.encode() in content
+            if has_nonce:
+                content = content.replace(nonce.encode(), _NONCE_PLACEHOLDER)
+            headers = [(name, value) for name, value in response.items() if name.lower() != "content-length"]
+            cache.set(state["key"], (state["versions"], headers, content, has_nonce), timeout=seconds)
+        response["X-Page-Cache"] = "miss"
+        return response
+
+    def process_view(self, request: HttpRequest, view_func: Callable[..., Any], *args: Any) -> HttpResponse | None:
+        state = getattr(request, "_page_cache", None)
+        if state is None:
+            return None
+        module = getattr(view_func, "__module__", "") or ""
+        namespaces = NAMESPACES if module.startswith("innovatorium.deliberation") else (SITE,)
+        version_keys = [_version_key(namespace) for namespace in namespaces]
+        found = cache.get_many([state["key"], *version_keys])
+        versions = []
+        for key in version_keys:
+            version = found.get(key)
+            if version is None:
+                version = uuid4().hex
+                if not cache.add(key, version, timeout=None):  # another process made one just now
+                    version = cache.get(key, version)
+            versions.append(version)
+        state["versions"] = tuple(versions)
+        entry = found.get(state["key"])
+        if not (isinstance(entry, tuple) and len(entry) == 4 and entry[0] == state["versions"]):
+            return None
+        _, headers, content, has_nonce = entry
+        if has_nonce:
+            content = content.replace(_NONCE_PLACEHOLDER, str(request.csp_nonce).encode())  # type: ignore[attr-defined]
+        response = HttpResponse(content)
+        for name, value in headers:
+            response[name] = value
+        state["hit"] = True
+        return response
