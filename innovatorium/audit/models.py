@@ -30,6 +30,8 @@ class EventKind(models.TextChoices):
     SIGN_OUT = "sign_out", "Signed out"
     PERMISSION_DENIED = "permission_denied", "Permission refused"
     STAFF_ACTION = "staff_action", "Staff action"
+    # A data-changing `manage.py` command run on the server (innovatorium.audit.commands.AuditedCommand).
+    COMMAND = "command", "Server command"
 
 
 class AuditQuerySet(models.QuerySet["AuditEvent"]):
@@ -53,6 +55,7 @@ class AuditEvent(models.Model):
     method = models.CharField(max_length=10, blank=True)
     path = models.CharField(max_length=300, blank=True, help_text="Without query string; secret arguments blanked.")
     view_name = models.CharField(max_length=120, blank=True)
+    # The HTTP status; for a server command, its exit status (0 succeeded, 1 failed).
     status_code = models.PositiveSmallIntegerField(null=True, blank=True)
     detail = models.CharField(max_length=200, blank=True, help_text="The permission refused, or what failed.")
     ip_address = models.GenericIPAddressField(null=True, blank=True)
@@ -73,3 +76,14 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("Audit events cannot be deleted (past the retention period: prune_audit_log).")
+
+    @property
+    def os_user(self) -> str:
+        """For a server command: who ran it, as the operating system knows them (from `detail`)."""
+        head = self.detail.split(";", 1)[0]
+        return head.removeprefix("OS user ") if self.kind == EventKind.COMMAND and head.startswith("OS user ") else ""
+
+    @property
+    def command_notes(self) -> str:
+        """For a server command: how long it took and, if it failed, what stopped it (from `detail`)."""
+        return self.detail.split(";", 1)[1].strip() if ";" in self.detail else ""

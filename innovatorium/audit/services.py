@@ -1,4 +1,5 @@
-"""Writing audit events. Called from auth signals, the permission decorator and the staff-action middleware."""
+"""Writing audit events. Called from auth signals, the permission decorator, the staff-action middleware and
+data-changing management commands (innovatorium.audit.commands)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import ipaddress
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 from django.urls import Resolver404, resolve
 
@@ -16,6 +18,8 @@ SECRET_URL_ARGS = frozenset({"key", "uidb36", "uidb64", "token"})
 HIDDEN = "[hidden]"
 # Marks a request whose event is already written, so the middleware does not write a second one.
 LOGGED_ATTR = "_innovatorium_audit_logged"
+# A server command's detail starts with who ran it: "OS user deploy; took 2.0 s[; stopped by CommandError]".
+COMMAND_USER_PREFIX = "OS user "
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -60,6 +64,14 @@ def _person_of(user: Any) -> Any:
     return getattr(user, "person", None)
 
 
+def person_for_login(login: object) -> Any:
+    """The person whose account has this sign-in address, or None. The address is looked up, never stored."""
+    if not isinstance(login, str) or not login.strip():
+        return None
+    user = get_user_model().objects.filter(email__iexact=login.strip()).select_related("person").first()
+    return getattr(user, "person", None) if user is not None else None
+
+
 def record_event(
     *, kind: EventKind, request: HttpRequest | None = None, person: Any = None, detail: str = "",
     status_code: int | None = None,
@@ -84,4 +96,23 @@ def record_denial(request: HttpRequest, permission: str) -> AuditEvent:
     return record_event(
         kind=EventKind.PERMISSION_DENIED, request=request, person=_person_of(request.user), detail=permission,
         status_code=403,
+    )
+
+
+def record_command(
+    *, name: str, options: list[str], os_user: str, succeeded: bool, started_at: Any, seconds: float,
+    network_slug: str = "", failure: str = "",
+) -> AuditEvent:
+    """A data-changing `manage.py` command was run on the server.
+
+    `options` are the option NAMES given (e.g. "--network", "<file>"), never their values. `failure` is the
+    exception's class name, never its message (messages can quote the file's rows).
+    """
+    command_line = " ".join(["manage.py", name, *options])
+    detail = f"{COMMAND_USER_PREFIX}{os_user or 'unknown'}; took {seconds:.1f} s"
+    if not succeeded:
+        detail += f"; stopped by {failure or 'an error'}"
+    return AuditEvent.objects.create(
+        kind=EventKind.COMMAND, occurred_at=started_at, path=command_line[:300], view_name=name[:120],
+        network_slug=network_slug[:60], status_code=0 if succeeded else 1, detail=detail[:200],
     )

@@ -8,10 +8,11 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.utils import timezone
 
+from innovatorium.audit.commands import AuditedCommand
 from innovatorium.audit.models import RETENTION, AuditEvent
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand, BaseCommand):
     help = "Delete audit-log entries older than the retention period (400 days)."
 
     def handle(self, *args: Any, **options: Any) -> None:
