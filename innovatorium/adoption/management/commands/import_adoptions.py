@@ -9,10 +9,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from innovatorium.adoption.importers import import_adoptions
 from innovatorium.adoption.management.commands._common import run
+from innovatorium.audit.commands import AuditedCommand
 from innovatorium.networks.models import Network
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand, BaseCommand):
     help = (
         "Import adoption records from a CSV with the columns ods_code, innovation, status, date (and optionally "
         "reason, population_covered, patients_reached, source, verified). Every problem is listed with its line and "

@@ -9,12 +9,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from innovatorium.adoption.importers import import_ods_sites
 from innovatorium.adoption.management.commands._common import run
+from innovatorium.audit.commands import AuditedCommand
 from innovatorium.networks.models import Network
 
 LAYOUTS = {"trusts": "trusts", "gp": "gp_practices", "icb": "icbs"}
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand, BaseCommand):
     help = (
         "Import or update sites from an NHS ODS CSV file as published (etrust.csv, epraccur.csv or the ICB file: no "
         "header row). The whole file is checked first; every problem is listed with its line and column, and "

@@ -9,9 +9,10 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from innovatorium.adoption.importers import import_populations
 from innovatorium.adoption.management.commands._common import run
+from innovatorium.audit.commands import AuditedCommand
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand, BaseCommand):
     help = (
         "Set sites' population served and IMD decile from a CSV with the columns ods_code, population, imd_decile "
         "(and optionally source). Every problem is listed with its line and column; nothing is imported unless all "

@@ -9,9 +9,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from innovatorium.atlas import importer
+from innovatorium.audit.commands import AuditedCommand
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand, BaseCommand):
     help = (
         "Import innovations or case studies from a UTF-8 CSV file. The whole file is checked first; every bad row "
         "is reported with its line number, column and reason, and nothing is imported unless all of it is good."

@@ -6,10 +6,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from innovatorium.audit.commands import AuditedCommand
 from innovatorium.events.services import send_reminders
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand, BaseCommand):
     help = "Send reminders for events starting in the next 24 hours. Safe to run as often as you like."
 
     def handle(self, *args: Any, **options: Any) -> None:

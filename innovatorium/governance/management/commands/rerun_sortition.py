@@ -13,10 +13,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from innovatorium.audit.commands import AuditedCommand
 from innovatorium.ledger import sortition
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand, BaseCommand):
     help = "Re-run a draw by lot from its public seed and candidate list, and check it gives the same panel."
 
     def add_arguments(self, parser: Any) -> None:

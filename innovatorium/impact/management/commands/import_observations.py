@@ -14,10 +14,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.http import Http404
 from tqdm import tqdm
 
+from innovatorium.audit.commands import AuditedCommand
 from innovatorium.impact import selectors, services
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand, BaseCommand):
     help = "Import a CSV file of monthly values (period,value[,note]) into one impact measure, all or nothing."
 
     def add_arguments(self, parser: CommandParser) -> None:

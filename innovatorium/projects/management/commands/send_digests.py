@@ -7,10 +7,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from innovatorium.audit.commands import AuditedCommand
 from innovatorium.projects.digest import previous_month, send_digests
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand, BaseCommand):
     help = "Send last month's digest of what each network did. Safe to run as often as you like."
 
     def add_arguments(self, parser: CommandParser) -> None:

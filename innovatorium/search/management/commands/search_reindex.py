@@ -5,10 +5,11 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
+from innovatorium.audit.commands import AuditedCommand
 from innovatorium.search.services import reindex_all, reindex_total
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand, BaseCommand):
     help = "Rebuild the search index from the published innovations, case studies and challenges."
 
     def handle(self, *args: Any, **options: Any) -> None:
