@@ -47,7 +47,8 @@ class AuditMiddleware:
         if blocked is not None:
             record_event(
                 kind=EventKind.SIGN_IN_FAILED, request=request, person=_who_tried(request, user, blocked),
-                detail=BLOCKED, status_code=response.status_code,
+                # A 429 is worth showing; a 200 (the form drawn again with its error) would read as success.
+                detail=BLOCKED, status_code=429 if response.status_code == 429 else None,
             )
         elif response.status_code == 403:
             record_event(

@@ -154,6 +154,7 @@ def test_a_sign_in_refused_by_the_failed_attempts_limit_is_recorded_against_the_
     blocked = failures[-1]
     assert blocked.person == patient
     assert blocked.ip_address == "203.0.113.77"
+    assert blocked.status_code is None, "the page answered 200, which would read as success"
     assert _events(EventKind.SIGN_IN) == []
     text = _all_audit_text()
     assert SENTINEL_PASSWORD not in text and "wrong-0" not in text
