@@ -21,7 +21,9 @@
    searches built from the words of the database's innovation names and summaries, its care settings and
    clinical areas, some with a filter, a second page or a misspelling, requested with Zipf popularity (rank k
    is asked in proportion to 1/k: a few searches are common, most are rare) by a wrk Lua `request()` that
-   walks a seeded sequence of them. The number of distinct searches actually sent is reported.
+   walks a seeded sequence of them. The number of distinct searches actually sent is reported. The mix starts
+   with an empty cache, so its signed-out line pays for every first search in the run: its share of cache hits
+   grows with --duration (the cache keeps a page for at most PAGE_CACHE_SECONDS, and drops it at any write).
    The ceiling is `/bench/ceiling/`, a Django view that does nothing (same server, same middleware), measured
    both ways; the faster of its two lines is the ceiling. Figures are requests/s, latency percentiles, and
    throughput as a share of that ceiling measured in the same run. Targets (signed-out lines): each page
@@ -655,6 +657,20 @@ def main() -> int:
         if r and mix:
             print(f"  {SEARCH_MIX}, {visitor}: {r['distinct']} distinct searches sent of the {len(mix.paths)} "
                   f"in the list, in {r['requests']:,} requests")
+    for path, votes in ballots:
+        print(f"\n  votes on {path} ({votes['participants_before']:,} participants before):")
+        print(f"  {votes['cast']:,} cast by {votes['browsers']:,} browsers in {votes['seconds']:.1f} s = "
+              f"{votes['votes_per_s']:.1f} votes/s (target >= {VOTES_TARGET:.0f}), p95 {votes['p95']:.0f} ms, "
+              f"{votes['refused']} refused, {votes['errors']} errors")
+        print(f"  votes stored by the new participants: {votes['stored']:,} (distinct cast: "
+              f"{votes['distinct_cast']:,}); duplicate (participant, statement) rows: {votes['duplicates']}; "
+              f"conversation votes {votes['total_before']:,} -> {votes['total_after']:,}")
+        if votes["votes_per_s"] < VOTES_TARGET:
+            failures.append(f"votes on {path}: {votes['votes_per_s']:.1f}/s")
+        if votes["duplicates"] or votes["stored"] < votes["distinct_cast"]:
+            failures.append(f"votes on {path}: duplicates or lost votes")
+        if votes["errors"]:
+            failures.append(f"votes on {path}: {votes['errors']} errors (timeouts or 5xx)")
     if not ballots:
         why = "not asked for (--pages)" if wanted and not {"vote", "votes"} & set(wanted) else \
             "no open conversation in this database"
