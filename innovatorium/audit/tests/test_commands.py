@@ -8,9 +8,10 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.core.management import base as management_base
 from django.core.management import call_command, load_command_class
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from innovatorium.adoption.tests.conftest import ICBS
@@ -120,8 +121,10 @@ def test_an_unknown_network_is_not_filed_under_any_network(tmp_path, db):
     assert event.network_slug == "" and "nowhere-x" not in _all_audit_text()
 
 
-def test_run_from_the_command_line_a_failure_is_recorded_before_the_exit(tmp_path, db, capsys):
+def test_run_from_the_command_line_a_failure_is_recorded_before_the_exit(tmp_path, db, capsys, monkeypatch):
     command = load_command_class("innovatorium.adoption", "import_ods")
+    # run_from_argv closes every connection when it ends, which would close the test's transaction too.
+    monkeypatch.setattr(management_base.connections, "close_all", lambda: None)
 
     with pytest.raises(SystemExit) as exit_:
         command.run_from_argv(["manage.py", "import_ods", str(tmp_path / SENTINEL_FILE), "--layout", "icb",
@@ -216,3 +219,18 @@ def test_a_network_admin_sees_commands_run_for_their_network_only(client, networ
 
     assert "manage.py import_ods" in body
     assert "import_adoptions" not in body and "search_reindex" not in body
+
+
+class BrokenQuery(AuditedCommand, BaseCommand):
+    def handle(self, *args: object, **options: object) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT * FROM no_such_table_x")
+
+
+def test_a_command_that_breaks_its_callers_transaction_raises_its_own_error_not_the_audits(db, caplog):
+    with pytest.raises(DatabaseError) as raised, transaction.atomic():
+        call_command(BrokenQuery())
+
+    assert "no_such_table_x" in str(raised.value), "the command's own error, not the audit's"
+    if connection.vendor == "postgresql":  # SQLite's transaction survives a failed statement; PostgreSQL's does not
+        assert "Could not write the audit event for manage.py test_commands" in caplog.text
