@@ -582,6 +582,7 @@ def main() -> int:
     failures: list[str] = []
     results: dict[tuple[str, str], dict[str, float]] = {}
     wanted = [word.strip().lower() for word in (args.pages or "").split(",") if word.strip()]
+    log_start = log.stat().st_size if log.exists() else 0
     with running_site(url, workers=args.web_workers, threads=4, log=log) as site:
         for name, path in pages.items():
             if name.startswith("conversation") or args.votes_only:
@@ -652,6 +653,12 @@ def main() -> int:
         label = name if visitor == SIGNED_OUT else ""
         print(f"  {label:<32}{visitor:<12}{r['rps']:>9.1f}{share:>9.1%}{r['p50']:>9.1f}{r['p95']:>9.1f}"
               f"{r['p99']:>9.1f}{r['errors'] + r['non_2xx_3xx']:>8}{r['hit_rate']:>8.0%}  {verdict}")
+    with log.open("rb") as handle:  # what the server said during this run only
+        handle.seek(log_start)
+        said = handle.read().decode(errors="replace")
+    recycled, tracebacks = said.count("Autorestarting worker"), said.count("Traceback (most recent call last)")
+    print(f"  server log: {recycled} worker recycles (gunicorn max_requests; each costs a restart under load), "
+          f"{tracebacks} tracebacks (web or task worker; see {log.relative_to(ROOT)})")
     for visitor in (SIGNED_OUT, UNCACHED):
         r = results.get((SEARCH_MIX, visitor))
         if r and mix:
