@@ -234,7 +234,6 @@ these they this those through time times too two under until use used uses using
 well were what when where which while who whom whose why will with within without year years you your developed
 how does able
 """.split())
-FILTERED_FACETS = ("care_setting", "clinical_area", "stage", "innovation_type", "evidence_type")
 
 
 @dataclass
@@ -285,12 +284,11 @@ def search_mix(count: int = 500, *, seed: int = SEARCH_SEED, sample: int = 4000)
     base = sorted(sorted(scores), key=lambda q: math.log(rng.random()) / scores[q], reverse=True)
     if not base:
         base = ["diabetes", "falls", "mental health", "virtual ward", "remote monitoring"]
-    facet_values = [(facet, value) for facet in FILTERED_FACETS
-                    for value in getattr(taxonomy, {"care_setting": "CARE_SETTINGS",
-                                                     "clinical_area": "CLINICAL_AREAS", "stage": "STAGES",
-                                                     "innovation_type": "INNOVATION_TYPES",
-                                                     "evidence_type": "EVIDENCE_TYPES"}[facet])]
-    facet_values += [("network", slug) for slug, _, _ in REGIONAL_NETWORKS]
+    facet_values = [(facet, value) for facet, values in (
+        ("care_setting", taxonomy.CARE_SETTINGS), ("clinical_area", taxonomy.CLINICAL_AREAS),
+        ("stage", taxonomy.STAGES), ("innovation_type", taxonomy.INNOVATION_TYPES),
+        ("evidence_type", taxonomy.EVIDENCE_TYPES), ("network", {slug: "" for slug, _, _ in REGIONAL_NETWORKS}),
+    ) for value in values]
     paths: list[str] = []
     kinds: Counter[str] = Counter()
     seen: set[str] = set()
