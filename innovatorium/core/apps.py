@@ -23,8 +23,9 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(create_cache_tables, sender=self, dispatch_uid="innovatorium.core.create_cache_tables")
-        # Every database connection notes its writes, so signed-out visitors' cached pages are renewed after any
-        # change, however it was made (innovatorium/core/pagecache.py).
-        from innovatorium.core import pagecache
+        # Every database connection notes its writes (core/writes.py), so cached pages and figures are renewed
+        # after any change, however it was made.
+        from innovatorium.core import pagecache, writes
 
-        connection_created.connect(pagecache.install, dispatch_uid="innovatorium.core.pagecache")
+        connection_created.connect(writes.install, dispatch_uid="innovatorium.core.writes")
+        pagecache.watch_tables()

@@ -4,25 +4,28 @@ kept in Django's cache and invalidated by a version, never served stale after a 
     from innovatorium.core import figures
 
     summaries = figures.cached("memberships", "all", compute_them)   # counts once, then reads the cache
-    figures.bump("memberships")                                      # a membership changed: count again
+    figures.watch("memberships", ("people_membership", "networks_"))  # (once, in AppConfig.ready) count again
+                                                                      # after any write to these tables
 
 Each namespace has a version token in the cache; a cached value is stored with the version it was computed
-under and used only while that version is current. `bump` sets a new version at once (so the writing request
-itself reads fresh figures) and again when the transaction commits (so a reader that counted between the two,
-before the commit was visible, cannot leave its older figures in place). A value also expires after `timeout`
-seconds, which bounds how long a change made without the model's signals (a bulk load) can go unseen.
+under and used only while that version is current. A write to a watched table sets a new version when its
+transaction commits (core/writes.py sees every INSERT, UPDATE and DELETE, bulk loads and raw SQL included;
+before the commit, a reader could count the old rows under the new version). `bump` sets one by hand. A value
+also expires after `timeout` seconds, a bound on anything the watch cannot see (a PostgreSQL COPY alone).
 In production the cache is the database cache that every web process shares, so one process's bump is seen by
 all; one read of the cache (both keys at once) replaces the counting queries.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from functools import partial
 from typing import TypeVar
 from uuid import uuid4
 
 from django.core.cache import cache
-from django.db import transaction
+
+from innovatorium.core import writes
 
 T = TypeVar("T")
 
@@ -51,6 +54,9 @@ def cached(namespace: str, key: str, compute: Callable[[], T], *, timeout: int =
 
 def bump(namespace: str) -> None:
     """Something in `namespace` changed: figures computed before are not used again."""
-    version_key = _version_key(namespace)
-    cache.set(version_key, uuid4().hex, timeout=None)
-    transaction.on_commit(lambda: cache.set(version_key, uuid4().hex, timeout=None))
+    cache.set(_version_key(namespace), uuid4().hex, timeout=None)
+
+
+def watch(namespace: str, tables: Iterable[str]) -> None:
+    """Count `namespace` again after every transaction that writes to one of `tables` (names or prefixes)."""
+    writes.watch(tuple(tables), on_commit=partial(bump, namespace))

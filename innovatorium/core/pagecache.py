@@ -5,9 +5,9 @@ for them a page depends only on its address: the same Atlas search, the same net
 rendered once and then served from Django's cache (in production the database cache every web process shares)
 until one of two things happens:
 
-* anything is written to the database (any INSERT, UPDATE or DELETE, seen by a database execute wrapper, so raw
-  SQL and bulk loads count as much as model saves) — the page's version token changes when the transaction
-  commits, and the next visitor gets a fresh page;
+* anything is written to the database (any INSERT, UPDATE or DELETE, seen by core/writes.py, so raw SQL and bulk
+  loads count as much as model saves) — the page's version token changes when the transaction commits, and the
+  next visitor gets a fresh page;
 * `PAGE_CACHE_SECONDS` pass (a bound on how long time-dependent wording such as "closes in 2 days" can lag).
 
 Votes and statements in a conversation arrive many times a second, so the deliberation tables have a version of
@@ -25,15 +25,15 @@ every hit, so the policy stays strict.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable
 from typing import Any
 from uuid import uuid4
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, HttpResponse
+
+from innovatorium.core import writes
 
 SITE = "site"
 DELIBERATION = "deliberation"
@@ -45,10 +45,7 @@ _SKIP_PREFIXES = ("/api/", "/admin/", "/accounts/", "/static/", "/healthz", "/re
 # Tables whose writes never show on a page: the cache itself (or every stored page would expire the others),
 # sessions, the background task queue, the audit log.
 _SILENT_TABLE_PREFIXES = ("django_session", "django_tasks", "audit_", "django_cache")
-_WRITE = re.compile(
-    r"\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM|REPLACE\s+INTO)\s+[\"`]?([\w.]+)",
-    re.IGNORECASE,
-)
+
 
 
 def _version_key(namespace: str) -> str:
@@ -63,8 +60,7 @@ def _cache_tables() -> tuple[str, ...]:
 
 
 def namespace_of_table(table: str) -> str | None:
-    """Which page version a write to `table` renews (None: no page shows it)."""
-    table = table.rsplit(".", 1)[-1].strip('"`').lower()
+    """Which page version a write to `table` (lower case, unquoted) renews (None: no page shows it)."""
     if table.startswith(_SILENT_TABLE_PREFIXES) or table in _cache_tables():
         return None
     if table.startswith("deliberation_"):
@@ -85,40 +81,11 @@ def _bump_deliberation() -> None:
     bump(DELIBERATION)
 
 
-_BUMPERS: dict[str, Callable[[], None]] = {SITE: _bump_site, DELIBERATION: _bump_deliberation}
-
-
-def note_write(connection: BaseDatabaseWrapper, namespace: str) -> None:
-    """A write to `namespace` happened on `connection`: renew its pages when the write becomes visible."""
-    bumper = _BUMPERS[namespace]
-    blocks = connection.atomic_blocks
-    if blocks and getattr(blocks[0], "_from_testcase", False):
-        # Under a test's wrapping transaction, which never commits: the write counts at once.
-        bumper()
-    elif not connection.in_atomic_block:
-        bumper()
-    elif not any(callback is bumper for _, callback, _ in connection.run_on_commit):
-        # After the commit, not before: a reader between the two would otherwise cache the old page under the
-        # new version. Once per transaction, however many rows it writes.
-        connection.on_commit(bumper, robust=True)
-
-
-def track_writes(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
-    """A database execute wrapper (installed on every connection by CoreConfig) that notes page-visible writes."""
-    result = execute(sql, params, many, context)
-    if isinstance(sql, str) and sql.lstrip()[:1] in "IiUuDdRr":
-        match = _WRITE.match(sql)
-        if match:
-            namespace = namespace_of_table(match.group(1))
-            if namespace is not None:
-                note_write(context["connection"], namespace)
-    return result
-
-
-def install(connection: BaseDatabaseWrapper, **_: Any) -> None:
-    """`connection_created` receiver: add the write tracker once to this connection's wrappers."""
-    if track_writes not in connection.execute_wrappers:
-        connection.execute_wrappers.append(track_writes)
+def watch_tables() -> None:
+    """Renew pages after writes (called once, by CoreConfig.ready): deliberation tables renew the conversation
+    pages, every other table but the silent ones renews them all."""
+    writes.watch(lambda table: namespace_of_table(table) == SITE, on_commit=_bump_site)
+    writes.watch(lambda table: namespace_of_table(table) == DELIBERATION, on_commit=_bump_deliberation)
 
 
 # --- the middleware ----------------------------------------------------------------------------------------

@@ -238,9 +238,14 @@ def _involvement_figures(scope: Scope, row: involvement.LeagueRow | None) -> Non
 
 
 # The figures read every adoption, membership and posting (1.9 s at national scale), so they are kept in the
-# cache under the "dashboard" version, which dashboard.signals bumps on any change to the models they are
-# counted from; bulk loads (no signals) show within CACHE_SECONDS.
+# cache under the "dashboard" version, which a committed write to any table of COUNTED_APPS renews (see
+# DashboardConfig.ready and core/writes.py; bulk loads included). CACHE_SECONDS bounds anything unseen.
 FIGURES_NAMESPACE = "dashboard"
+# Apps whose rows the dashboard counts: adoptions and sites, innovations, benefit postings, reported figures,
+# events and speakers, networks and constituencies, memberships and people, projects and their teams; and the
+# public record.
+COUNTED_APPS = frozenset({"adoption", "atlas", "benefits", "dashboard", "events", "networks", "people", "projects",
+                          "record"})
 CACHE_SECONDS = 60
 
 

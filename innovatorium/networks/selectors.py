@@ -70,7 +70,8 @@ def _summaries(networks: list[Network]) -> list[NetworkSummary]:
 
 
 # The counts read every membership (200,000 at national scale), so they are kept in the cache under the
-# "memberships" version, which networks.signals bumps whenever a membership, constituency or network changes.
+# "memberships" version, renewed whenever a write to memberships, constituencies or networks commits
+# (NetworksConfig.ready).
 FIGURES = "memberships"
 
 

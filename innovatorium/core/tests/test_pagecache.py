@@ -85,7 +85,7 @@ def test_writes_that_no_page_shows_leave_the_cached_pages_alone(network, visitor
         cursor.execute("DELETE FROM django_session WHERE expire_date < %s", ["1970-01-01"])
     assert version() == before
     assert Client().get("/")["X-Page-Cache"] == "hit"
-    assert pagecache.namespace_of_table('"django_tasks_database_dbtaskresult"') is None
+    assert pagecache.namespace_of_table("django_tasks_database_dbtaskresult") is None
     assert pagecache.namespace_of_table("audit_auditevent") is None
     assert pagecache.namespace_of_table("atlas_innovation") == pagecache.SITE
 
@@ -182,3 +182,31 @@ def test_a_transaction_renews_the_pages_once_when_it_commits_and_not_at_all_when
     assert seen == [before] and version() != before
     page = Client().get(f"/{network.slug}/")
     assert page["X-Page-Cache"] == "miss" and "Committed Region 2" in page.content.decode()
+
+
+@pytest.mark.parametrize(("sql", "table"), [
+    ('INSERT INTO "atlas_innovation" ("name") VALUES (%s)', "atlas_innovation"),
+    ('  update "people_membership" SET "role" = %s', "people_membership"),
+    ('DELETE FROM "networks_network" WHERE id = 1', "networks_network"),
+    ("INSERT OR IGNORE INTO adoption_adoption SELECT * FROM temp.load", "adoption_adoption"),
+    ('UPDATE OR ROLLBACK "public"."record_entry" SET x = 1', "record_entry"),
+    ('SELECT * FROM "atlas_innovation"', None),
+    ("SAVEPOINT s1", None),
+    ('DROP INDEX "x"', None),
+    ('CREATE INDEX "d" ON "atlas_innovation" ("name")', None),
+])
+def test_the_table_a_statement_writes_to_is_read_from_its_sql(sql, table):
+    from innovatorium.core import writes
+
+    assert writes.table_written(sql) == table
+
+
+@pytest.mark.django_db
+def test_member_counts_are_counted_again_after_a_bulk_write_that_sends_no_signal(network, patient):
+    from innovatorium.networks import selectors
+
+    assert selectors.network_summary(network=network).members == 1
+    assert selectors.network_summary(network=network).members == 1  # from the cache now
+    with connection.cursor() as cursor:  # raw SQL, as an importer writes: no model signal at all
+        cursor.execute("DELETE FROM people_membership WHERE network_id = %s", [network.pk])
+    assert selectors.network_summary(network=network).members == 0
