@@ -25,9 +25,12 @@
    with an empty cache, so its signed-out line pays for every first search in the run: its share of cache hits
    grows with --duration (the cache keeps a page for at most PAGE_CACHE_SECONDS, and drops it at any write).
    The ceiling is `/bench/ceiling/`, a Django view that does nothing (same server, same middleware), measured
-   both ways; the faster of its two lines is the ceiling. Figures are requests/s, latency percentiles, and
-   throughput as a share of that ceiling measured in the same run. Targets (signed-out lines): each page
-   >= 25% of the ceiling, p95 <= 200 ms.
+   both ways (the page cache skips /bench/, so both are rendered); the faster of its two lines is the ceiling.
+   Figures are requests/s, latency percentiles, throughput as a share of that ceiling measured in the same
+   run, and the share of responses the page cache served (its `X-Page-Cache: hit` header, counted by the Lua
+   `response()`). Targets (signed-out lines): each page >= 25% of the ceiling, p95 <= 200 ms. Errors, or no
+   answer at all within a line, count against any line. The end says how often gunicorn recycled a worker
+   (max_requests) and how many tracebacks the server logged during the run.
 4. Votes: a Python client process with 50 threads, each acting as one browser after another (its own address
    through X-Forwarded-For, as a proxy would pass it on; its own session and CSRF token), casting votes on
    the national conversation through the real vote endpoint. Target: >= 50 votes/s sustained; afterwards the
