@@ -146,7 +146,7 @@ class PageCacheMiddleware:
                 content = content.replace(nonce.encode(), _NONCE_PLACEHOLDER)
             headers = [(name, value) for name, value in response.items() if name.lower() != "content-length"]
             cache.set(state["key"], (state["versions"], headers, content, has_nonce), timeout=seconds)
-        response["X-Page-Cache"] = "miss"
+            response["X-Page-Cache"] = "miss"  # kept now; a page that may not be kept says nothing
         return response
 
     def process_view(self, request: HttpRequest, view_func: Callable[..., Any], *args: Any) -> HttpResponse | None:

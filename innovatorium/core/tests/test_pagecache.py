@@ -132,6 +132,19 @@ def test_a_page_holding_a_csrf_token_or_setting_a_cookie_is_not_kept():
 
 
 @pytest.mark.django_db
+def test_a_page_with_a_form_for_signed_out_visitors_is_rendered_for_each_of_them(network, facilitator):
+    conversation = deliberation.conversation_open(
+        network=network, actor=facilitator, question="What first?", seed_statements=["Foot checks"],
+        allow_anonymous=True,
+    )
+    pages = [Client().get(conversation.get_absolute_url()) for _ in range(2)]
+    tokens = [re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()).group(1)
+              for page in pages]
+    assert all("X-Page-Cache" not in page for page in pages)
+    assert tokens[0] != tokens[1] and all(page.cookies["csrftoken"].value for page in pages)
+
+
+@pytest.mark.django_db
 def test_htmx_fragments_and_whole_pages_are_kept_apart(network, visitor):
     whole = visitor.get(f"/{network.slug}/")
     fragment = Client().get(f"/{network.slug}/", headers={"HX-Request": "true", "HX-Target": "results"})
