@@ -106,14 +106,17 @@ def start_site(
     worker_process: bool = True,
     log: Path | None = None,
     ready_timeout: float = 180.0,
+    max_requests: int | None = None,
 ) -> Site:
-    """Start gunicorn (bench settings) on a free loopback port, and the task worker; return once ready."""
+    """Start gunicorn (bench settings) on a free loopback port, and the task worker; return once ready.
+    `max_requests` overrides config/gunicorn_conf.py's worker recycling (0: never recycle)."""
     port = free_port()
     env = site_env(database_url, WEB_CONCURRENCY=str(workers), GUNICORN_THREADS=str(threads),
                    GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_ACCESS_LOG="")
     out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - kept open for the child's life
     web = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "--config", "python:config.gunicorn_conf"],
+        [sys.executable, "-m", "gunicorn", "config.wsgi", "--config", "python:config.gunicorn_conf",
+         *(["--max-requests", str(max_requests)] if max_requests is not None else [])],
         cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
     )
     worker = None

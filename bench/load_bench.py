@@ -39,8 +39,10 @@
 Options: --scale small|regional|national (default national, or LOAD_BENCH_SCALE), --duration seconds per line
 (default 10; 14 lines, so ~2.5 minutes of pages), --connections (50), --web-workers (gunicorn processes;
 default 2 x cores, at most 4), --votes-duration (20), --votes-only national|demo, --pages WORD[,WORD] (only
-the pages whose name holds one of the words, plus the ceiling), --search-queries (500), --no-load (measure
-the bench database as it is, even if its load is unfinished).
+the pages whose name holds one of the words, plus the ceiling), --search-queries (500), --max-requests
+(gunicorn's worker recycling; default as production, 5000 requests a worker: with the page cache that is
+seconds of traffic, and on a small machine each recycle shows in the tail latency), --no-load (measure the
+bench database as it is, even if its load is unfinished).
 Targets missed are listed at the end; LOAD_BENCH_STRICT=1 also makes the exit status 1.
 """
 
@@ -539,6 +541,9 @@ def main() -> int:
                         help="Skip the pages; cast votes on this conversation only.")
     parser.add_argument("--pages", help="Only the pages whose name holds one of these comma-separated words "
                                             "(and the ceiling); 'votes' for the votes.")
+    parser.add_argument("--max-requests", type=int, default=None,
+                        help="gunicorn max_requests for this run (default: config/gunicorn_conf.py's, as in "
+                             "production; 0: never recycle a worker).")
     parser.add_argument("--search-queries", type=int, default=500,
                         help="Distinct searches in the Atlas search mix (default 500).")
     parser.add_argument("--vote-client", help=argparse.SUPPRESS)
@@ -551,7 +556,8 @@ def main() -> int:
     vendor = "PostgreSQL" if url.startswith("postgres") else "SQLite"
     print(f"Load bench: {args.scale} scale on {vendor}, {args.connections} concurrent clients, "
           f"{args.duration} s per line, gunicorn with {args.web_workers} processes x 4 threads on "
-          f"{os.cpu_count()} cores (the load generator shares them)", flush=True)
+          f"{os.cpu_count()} cores (the load generator shares them)"
+          + (f", max_requests {args.max_requests}" if args.max_requests is not None else ""), flush=True)
     prepare_database(url, args.scale, load=not args.no_load)
     setup_django(url)
     ensure_planner_statistics()
@@ -584,7 +590,7 @@ def main() -> int:
     results: dict[tuple[str, str], dict[str, float]] = {}
     wanted = [word.strip().lower() for word in (args.pages or "").split(",") if word.strip()]
     log_start = log.stat().st_size if log.exists() else 0
-    with running_site(url, workers=args.web_workers, threads=4, log=log) as site:
+    with running_site(url, workers=args.web_workers, threads=4, log=log, max_requests=args.max_requests) as site:
         for name, path in pages.items():
             if name.startswith("conversation") or args.votes_only:
                 continue
