@@ -130,8 +130,16 @@ def vote_data(*, conversation: Conversation) -> VoteData:
              .values_list("participant_id", "statement_id", "value")),
         dtype=np.int64,
     ).reshape(-1, 3)
-    participant_index = np.searchsorted(np.array(participant_ids, dtype=np.int64), rows[:, 0])
-    statement_index = np.searchsorted(np.array(statement_ids, dtype=np.int64), rows[:, 1])
+    # The three reads are separate statements, so votes keep arriving between them: a vote by someone who
+    # first voted after the participants were read (or on a statement accepted since) is left for the next run.
+    known_participants = np.array(participant_ids, dtype=np.int64)
+    known_statements = np.array(statement_ids, dtype=np.int64)
+    participant_index = np.searchsorted(known_participants, rows[:, 0])
+    statement_index = np.searchsorted(known_statements, rows[:, 1])
+    known = (participant_index < len(known_participants)) & (statement_index < len(known_statements))
+    known[known] = ((known_participants[participant_index[known]] == rows[known, 0])
+                    & (known_statements[statement_index[known]] == rows[known, 1]))
+    rows, participant_index, statement_index = rows[known], participant_index[known], statement_index[known]
     return VoteData(
         participants=participant_index.astype(np.int64), statements=statement_index.astype(np.int64),
         votes=rows[:, 2].copy(), participant_ids=participant_ids, statement_ids=statement_ids,

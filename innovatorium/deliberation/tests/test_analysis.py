@@ -59,3 +59,29 @@ def test_members_are_shown_by_partner_group_and_small_groups_are_suppressed(
     result = services.analysis_refresh(conversation_id=conversation.pk).result
     assert result["constituencies"]["names"] == ["Patients and public"]
     assert result["constituencies"]["suppressed"] == ["Industry"]
+
+
+def test_a_vote_by_someone_who_joins_while_the_votes_are_read_is_left_for_the_next_recompute(
+    conversation, statements
+):
+    from django.db import connection
+
+    vote_at_random(conversation, statements, people=6)
+    joined = []
+
+    def someone_votes_after_the_participants_are_read(execute, sql, params, many, context):
+        # Just before the votes are read (the participants already were), a newcomer votes.
+        if not joined and sql.lstrip().startswith("SELECT") and 'FROM "deliberation_vote"' in sql:
+            joined.append(None)  # before the writes below, which run queries through this wrapper too
+            joined[0] = services.participant_for(conversation=conversation, browser_token="late" * 10 + "abc")
+            services.vote_cast(participant=joined[0], statement=statements[0], value="agree")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(someone_votes_after_the_participants_are_read):
+        data = selectors.vote_data(conversation=conversation)
+    assert joined and joined[0].pk not in data.participant_ids
+    assert len(data.votes) == 6 * 8  # the late vote is not counted against someone else's row
+    assert data.participants.max() < len(data.participant_ids)
+    analyse(data.participants, data.statements, data.votes, len(data.participant_ids), len(data.statement_ids),
+            constituencies=data.constituencies, seed=conversation.pk)  # no "participant index out of range"
+    assert selectors.vote_data(conversation=conversation).votes.size == 6 * 8 + 1
