@@ -630,10 +630,9 @@ def main() -> int:
                                                   mix=mix if is_mix else None))
                 # The median round by throughput: this machine is shared (a virtual machine's neighbours), and
                 # one round can stall for reasons that are not the page's.
-                rounds.sort(key=lambda r: r["rps"])
-                results[name, visitor] = r = rounds[len(rounds) // 2]
-                figures = ", ".join(f"{x['rps']:.0f}" for x in rounds)
-                spread = f" (rounds: {figures} req/s)" if len(rounds) > 1 else ""
+                figures = ", ".join(f"{x['rps']:.0f}" for x in rounds)  # in the order they ran
+                spread = f" (rounds in order: {figures} req/s)" if len(rounds) > 1 else ""
+                results[name, visitor] = r = sorted(rounds, key=lambda x: x["rps"])[len(rounds) // 2]
                 print(f"    {name}, {visitor}: {r['rps']:.1f} req/s, p95 {r['p95']:.0f} ms, "
                       f"{r['hit_rate']:.0%} from the page cache{spread}", flush=True)
         ballots = []
