@@ -107,12 +107,15 @@ def start_site(
     log: Path | None = None,
     ready_timeout: float = 180.0,
     max_requests: int | None = None,
+    keepalive: int | None = None,
 ) -> Site:
     """Start gunicorn (bench settings) on a free loopback port, and the task worker; return once ready.
-    `max_requests` overrides config/gunicorn_conf.py's worker recycling (0: never recycle)."""
+    `max_requests` overrides config/gunicorn_conf.py's worker recycling (0: never recycle); `keepalive` its
+    keep-alive seconds (0: a connection per request, as behind the reverse proxy of docs/deployment.md)."""
     port = free_port()
     env = site_env(database_url, WEB_CONCURRENCY=str(workers), GUNICORN_THREADS=str(threads),
-                   GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_ACCESS_LOG="")
+                   GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_ACCESS_LOG="",
+                   **({"GUNICORN_KEEPALIVE": str(keepalive)} if keepalive is not None else {}))
     out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - kept open for the child's life
     web = subprocess.Popen(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", "gunicorn", "config.wsgi", "--config", "python:config.gunicorn_conf",

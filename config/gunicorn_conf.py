@@ -15,7 +15,7 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))  # gthread: a slow client
 worker_class = "gthread"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))  # a request stuck this long is killed and logged
 graceful_timeout = 20
-keepalive = 5
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))  # seconds an idle keep-alive connection is held
 preload_app = True  # import Django once in the master, then fork (faster start, shared memory)
 # Recycle workers now and then, so a slow leak can never take the site down; rarely, since a page from the page
 # cache costs about a millisecond and 5,000 requests were only seconds of busy traffic (each recycle a stall).
