@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.test import Client
@@ -14,24 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from innovatorium.audit.models import AppendOnlyError, AuditEvent, EventKind
+from innovatorium.audit.tests.rows import all_audit_text
 from innovatorium.factories import member
 from innovatorium.people.models import Role, Verification
 
 SENTINEL_PASSWORD = "Sentinel-Pa55word-QX7Z-never-stored"  # noqa: S105 - a test value that must never be stored
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def _all_audit_text() -> str:
-    """Every column of every audit row, as text, read with raw SQL (nothing the model might hide)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT * FROM audit_auditevent")
-        return "\n".join(" ".join(str(v) for v in row) for row in cursor.fetchall())
 
 
 def _text(response) -> str:  # noqa: ANN001
@@ -77,7 +63,7 @@ def test_the_log_never_holds_the_password_session_key_or_csrf_token(patient):
     token = client.cookies["csrftoken"].value
     client.post(reverse("account_logout"), {"csrfmiddlewaretoken": token})
 
-    text = _all_audit_text()
+    text = all_audit_text()
 
     assert {e.kind for e in AuditEvent.objects.all()} >= {EventKind.SIGN_IN, EventKind.SIGN_IN_FAILED,
                                                           EventKind.SIGN_OUT}
@@ -95,7 +81,7 @@ def test_a_failed_sign_in_points_at_the_account_without_storing_the_address(clie
     [event] = _events(EventKind.SIGN_IN_FAILED)
     assert event.person == patient
     assert event.ip_address == "203.0.113.9"
-    assert patient.user.email.lower() not in _all_audit_text().lower()
+    assert patient.user.email.lower() not in all_audit_text().lower()
 
 
 def test_a_failed_sign_in_for_an_unknown_address_is_recorded_without_it(client, db):
@@ -103,7 +89,7 @@ def test_a_failed_sign_in_for_an_unknown_address_is_recorded_without_it(client, 
 
     [event] = _events(EventKind.SIGN_IN_FAILED)
     assert event.person is None
-    assert "nobody-x91" not in _all_audit_text()
+    assert "nobody-x91" not in all_audit_text()
 
 
 def test_signing_out_is_recorded(client, patient):
@@ -153,7 +139,7 @@ def test_a_staff_write_is_recorded_with_its_view_and_outcome(client, facilitator
     assert event.view_name == "people:verify_membership"
     assert event.network_slug == network.slug
     assert event.status_code == 302
-    assert "Checked the trust" not in _all_audit_text(), "form bodies are never stored"
+    assert "Checked the trust" not in all_audit_text(), "form bodies are never stored"
 
 
 def test_a_write_by_someone_who_is_not_staff_is_not_a_staff_action(client, patient):
@@ -176,7 +162,7 @@ def test_a_password_reset_key_in_the_path_is_never_stored(client, db):
     client.get("/accounts/password/reset/key/1-secretkeyvalue123/")
     client.post("/accounts/password/reset/key/1-secretkeyvalue123/", {"password1": "x", "password2": "x"})
 
-    assert "secretkeyvalue123" not in _all_audit_text()
+    assert "secretkeyvalue123" not in all_audit_text()
 
 
 def test_query_strings_are_never_stored(client, patient, network):
@@ -185,7 +171,7 @@ def test_query_strings_are_never_stored(client, patient, network):
     client.get(reverse("people:verification_queue", args=[network.slug]) + "?token=leaky-query-value")
 
     assert AuditEvent.objects.exists()
-    assert "leaky-query-value" not in _all_audit_text()
+    assert "leaky-query-value" not in all_audit_text()
 
 
 # --- Append-only ------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from innovatorium.adoption.tests.conftest import ICBS
 from innovatorium.audit.commands import AuditedCommand, options_given
 from innovatorium.audit.models import AuditEvent, EventKind
 from innovatorium.audit.services import record_command
+from innovatorium.audit.tests.rows import all_audit_text
 from innovatorium.factories import member
 from innovatorium.people.models import Role
 
@@ -35,12 +36,6 @@ AUDITED = {
     "search": ["search_reindex"],
 }
 NOT_AUDITED = {"demo": ["demo_data"], "record": ["record_verify"]}  # test data, and a read-only check
-
-
-def _all_audit_text() -> str:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT * FROM audit_auditevent")
-        return "\n".join(" ".join(str(v) for v in row) for row in cursor.fetchall())
 
 
 def _quietly(name: str, *args: str, **options: object) -> str:
@@ -89,7 +84,7 @@ def test_an_import_records_the_option_names_and_its_network_but_not_the_file(tmp
     assert event.path == "manage.py import_ods <file> --layout --network"
     assert event.network_slug == network.slug, "the network's admins see imports into their network"
     assert event.status_code == 0
-    text = _all_audit_text()
+    text = all_audit_text()
     assert "Sentinel-Jane" not in text and "9434765919" not in text
     assert " icb " not in f" {text} ", "option values are never stored"
 
@@ -106,7 +101,7 @@ def test_a_refused_import_is_recorded_as_failed_without_its_message(tmp_path, db
     assert event.detail.endswith("; stopped by CommandError")
     assert event.command_notes.startswith("took ")
     assert event.network_slug == ""
-    text = _all_audit_text()
+    text = all_audit_text()
     assert SENTINEL_ROW not in text and "Sentinel-Jane" not in text
 
 
@@ -118,7 +113,7 @@ def test_an_unknown_network_is_not_filed_under_any_network(tmp_path, db):
         _quietly("import_ods", str(path), "--layout", "icb", "--network", "nowhere-x")
 
     [event] = _commands()
-    assert event.network_slug == "" and "nowhere-x" not in _all_audit_text()
+    assert event.network_slug == "" and "nowhere-x" not in all_audit_text()
 
 
 def test_run_from_the_command_line_a_failure_is_recorded_before_the_exit(tmp_path, db, capsys, monkeypatch):
@@ -134,7 +129,7 @@ def test_run_from_the_command_line_a_failure_is_recorded_before_the_exit(tmp_pat
     [event] = _commands()
     assert event.path == "manage.py import_ods <file> --layout"
     assert event.status_code == 1 and "CommandError" in event.detail
-    assert "Sentinel-Jane" not in _all_audit_text()
+    assert "Sentinel-Jane" not in all_audit_text()
 
 
 def test_pruning_the_log_leaves_a_trace_of_itself(db):
@@ -160,7 +155,7 @@ def test_a_command_stopped_with_ctrl_c_is_recorded_as_failed(db):
     [event] = _commands()
     assert event.status_code == 1 and event.detail.endswith("stopped by KeyboardInterrupt")
     assert "--person-email" in event.path and "--dry-run" in event.path
-    assert "someone-z81" not in _all_audit_text()
+    assert "someone-z81" not in all_audit_text()
 
 
 def test_only_options_given_are_named(db):

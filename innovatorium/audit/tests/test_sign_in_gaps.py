@@ -9,30 +9,15 @@ import time
 import pytest
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
-from django.core.cache import cache
-from django.db import connection
 from django.urls import reverse
 
 from innovatorium.audit.models import AuditEvent, EventKind
 from innovatorium.audit.signals import WRONG_CODE
+from innovatorium.audit.tests.rows import all_audit_text
 
 SENTINEL_PASSWORD = "Sentinel-Pa55word-MFA-9K2W-never-stored"  # noqa: S105 - a test value that must never be stored
 SENTINEL_CODE = "SENTINEL-CODE-Q4Z8"
 BLOCKED = "blocked: too many failed attempts"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def _all_audit_text() -> str:
-    """Every column of every audit row, as text, read with raw SQL (nothing the model might hide)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT * FROM audit_auditevent")
-        return "\n".join(" ".join(str(v) for v in row) for row in cursor.fetchall())
 
 
 def _events(kind: str) -> list[AuditEvent]:
@@ -75,7 +60,7 @@ def test_the_right_password_then_a_wrong_code_is_a_failed_sign_in_without_the_co
     assert event.ip_address == "198.51.100.40"
     assert event.view_name == "mfa_authenticate"
     assert _events(EventKind.SIGN_IN) == [], "the password alone did not sign them in"
-    text = _all_audit_text()
+    text = all_audit_text()
     assert SENTINEL_CODE not in text
     assert SENTINEL_PASSWORD not in text
     assert staff_with_totp.user.email not in text
@@ -89,7 +74,7 @@ def test_a_wrong_recovery_code_is_recorded_the_same_way(client, staff_with_totp)
 
     [event] = _events(EventKind.SIGN_IN_FAILED)
     assert event.person == staff_with_totp and event.detail == WRONG_CODE
-    assert "deadbeef" not in _all_audit_text()
+    assert "deadbeef" not in all_audit_text()
 
 
 def test_a_correct_code_is_one_sign_in_and_nothing_else(client, staff_with_totp):
@@ -101,7 +86,7 @@ def test_a_correct_code_is_one_sign_in_and_nothing_else(client, staff_with_totp)
     assert response.status_code == 302
     assert list(AuditEvent.objects.values_list("kind", flat=True)) == [EventKind.SIGN_IN]
     assert AuditEvent.objects.get().person == staff_with_totp
-    assert f" {code} " not in f" {_all_audit_text()} "
+    assert f" {code} " not in f" {all_audit_text()} "
 
 
 def test_a_wrong_code_then_the_right_one_is_one_failure_then_one_sign_in(client, staff_with_totp):
@@ -124,7 +109,7 @@ def test_a_wrong_code_when_confirming_identity_is_recorded_and_is_not_a_staff_ac
     assert event.kind == EventKind.SIGN_IN_FAILED
     assert event.person == staff_with_totp
     assert event.detail == f"{WRONG_CODE} when confirming it is them"
-    assert SENTINEL_CODE not in _all_audit_text()
+    assert SENTINEL_CODE not in all_audit_text()
 
 
 # --- The failed-attempts limit -----------------------------------------------------------------------
@@ -156,7 +141,7 @@ def test_a_sign_in_refused_by_the_failed_attempts_limit_is_recorded_against_the_
     assert blocked.ip_address == "203.0.113.77"
     assert blocked.status_code is None, "the page answered 200, which would read as success"
     assert _events(EventKind.SIGN_IN) == []
-    text = _all_audit_text()
+    text = all_audit_text()
     assert SENTINEL_PASSWORD not in text and "wrong-0" not in text
     assert patient.user.email not in text
 
@@ -167,7 +152,7 @@ def test_a_blocked_attempt_for_an_unknown_address_is_recorded_without_it(client,
 
     [blocked] = AuditEvent.objects.filter(detail=BLOCKED)
     assert blocked.person is None
-    assert "nobody-k27" not in _all_audit_text()
+    assert "nobody-k27" not in all_audit_text()
 
 
 def test_too_many_wrong_codes_are_blocked_and_recorded(client, staff_with_totp, tight_limits):
@@ -182,7 +167,7 @@ def test_too_many_wrong_codes_are_blocked_and_recorded(client, staff_with_totp, 
     assert [e.detail for e in failures] == [WRONG_CODE] * 3 + [BLOCKED]
     assert failures[-1].person == staff_with_totp
     assert _events(EventKind.SIGN_IN) == []
-    assert SENTINEL_CODE not in _all_audit_text()
+    assert SENTINEL_CODE not in all_audit_text()
 
 
 def test_a_sign_in_answered_429_by_the_page_limit_is_recorded(client, patient, settings):
@@ -196,7 +181,7 @@ def test_a_sign_in_answered_429_by_the_page_limit_is_recorded(client, patient, s
     assert blocked.kind == EventKind.SIGN_IN_FAILED
     assert blocked.person == patient
     assert blocked.status_code == 429
-    assert SENTINEL_PASSWORD not in _all_audit_text()
+    assert SENTINEL_PASSWORD not in all_audit_text()
 
 
 def test_an_ordinary_form_error_on_the_sign_in_page_is_not_a_blocked_attempt(client, db):
