@@ -47,7 +47,6 @@ _SKIP_PREFIXES = ("/api/", "/admin/", "/accounts/", "/static/", "/healthz", "/re
 _SILENT_TABLE_PREFIXES = ("django_session", "django_tasks", "audit_", "django_cache")
 
 
-
 def _version_key(namespace: str) -> str:
     return f"pages:version:{namespace}"
 

@@ -1,9 +1,12 @@
-"""A fresh cache around each audit test: sign-in rate-limit counters never carry over."""
+"""Shared by the audit tests: a fresh cache around each test (sign-in rate-limit counters never carry over),
+and a site admin, who reads the whole audit log."""
 
 from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
+
+from innovatorium.factories import member
 
 
 @pytest.fixture(autouse=True)
@@ -11,3 +14,11 @@ def _fresh_rate_limits():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def site_admin(network):
+    person = member(network, "nhs").person
+    person.user.is_superuser = True
+    person.user.save()
+    return person

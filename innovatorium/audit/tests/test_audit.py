@@ -249,14 +249,6 @@ def test_pruning_removes_only_entries_past_the_retention_period(event, capsys):
 
 
 @pytest.fixture
-def site_admin(network):
-    person = member(network, "nhs").person
-    person.user.is_superuser = True
-    person.user.save()
-    return person
-
-
-@pytest.fixture
 def network_admin(network):
     return member(network, "nhs", role=Role.ADMIN).person
 

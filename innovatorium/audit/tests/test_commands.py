@@ -170,14 +170,6 @@ def test_only_options_given_are_named(db):
 # --- The audit page shows them sensibly ------------------------------------------------------------------
 
 
-@pytest.fixture
-def site_admin(network):
-    person = member(network, "nhs").person
-    person.user.is_superuser = True
-    person.user.save()
-    return person
-
-
 def _page(client, person, **query: str) -> str:  # noqa: ANN001
     client.force_login(person.user)
     return client.get("/facilitate/audit/", query).content.decode().replace("<wbr>", "")
