@@ -358,10 +358,10 @@ def _hits_postgres(tsq: str, candidates: np.ndarray, limit: int, offset: int) ->
     rows = _rows(
         f"WITH query AS (SELECT to_tsquery('english', %s) AS tsq),"
         f" top AS (SELECT d.id, ts_rank_cd(d.search_vector, query.tsq) AS rank FROM {DOC} d, query"
-        f"  WHERE d.id = ANY(%s) ORDER BY rank DESC, d.id DESC LIMIT %s OFFSET %s)"
+        f"  WHERE d.id = ANY(string_to_array(%s, ',')::bigint[]) ORDER BY rank DESC, d.id DESC LIMIT %s OFFSET %s)"
         f" SELECT d.id, d.kind, d.object_id, d.title, d.url, ts_headline('english', d.body, query.tsq, %s), top.rank"
         f" FROM top JOIN {DOC} d ON d.id = top.id, query ORDER BY top.rank DESC, d.id DESC",
-        [tsq, candidates.tolist(), limit, offset, HEADLINE_OPTIONS],
+        [tsq, ",".join(map(str, candidates.tolist())), limit, offset, HEADLINE_OPTIONS],
     )
     return [_hit(row) for row in rows]
 

@@ -136,3 +136,32 @@ def test_the_conversation_list_counts_accepted_statements_and_everyone_taking_pa
     with django_assert_max_num_queries(1):
         (listed,) = list(selectors.conversations_for_network(network=network))
     assert (listed.n_statements, listed.n_participants) == (len(statements), 4)
+
+
+def test_after_a_long_analysis_run_the_next_one_waits_ten_times_as_long_within_a_bound(
+    conversation, statements, django_capture_on_commit_callbacks, settings, monkeypatch
+):
+    from django.core.cache import cache
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    browser = services.participant_for(conversation=conversation, browser_token="g" * 43)
+    services.vote_cast(participant=browser, statement=statements[0], value="agree")
+    ticks = iter([100.0, 106.5])  # the run reads the clock before and after: it took 6.5 s
+    monkeypatch.setattr(services, "monotonic", lambda: next(ticks))
+    services.analysis_refresh(conversation_id=conversation.pk, force=True)
+    assert cache.get(services.recompute_seconds_key(conversation.pk)) == pytest.approx(6.5)
+
+    waits = []
+    for statement, last_run in ((statements[1], None), (statements[2], 30.0), (statements[3], 0.2)):
+        if last_run is not None:
+            cache.set(services.recompute_seconds_key(conversation.pk), last_run)
+        cache.delete(services.recompute_queued_key(conversation.pk))  # as the task does when it starts
+        DBTaskResult.objects.all().delete()
+        with django_capture_on_commit_callbacks(execute=True):
+            services.vote_cast(participant=browser, statement=statement, value="disagree")
+        queued = DBTaskResult.objects.get(task_path__endswith="recompute_analysis")
+        waits.append((queued.run_after - queued.enqueued_at).total_seconds())
+    assert waits[0] == pytest.approx(65, abs=1)  # 10 x 6.5 s
+    assert waits[1] == pytest.approx(services.RECOMPUTE_DELAY_MAX_SECONDS, abs=1)  # 10 x 30 s, capped
+    assert waits[2] == pytest.approx(services.RECOMPUTE_DELAY_SECONDS, abs=1)  # a quick run: the usual wait
