@@ -340,7 +340,7 @@ TIGHT = ratelimit.Rate("test", per_person=3, per_address=5, seconds=60, message=
 
 
 @pytest.fixture
-def fresh_cache():
+def fresh_cache(db):  # the counters are in the database (rolled back after each test); allauth's in the cache
     cache.clear()
     yield
     cache.clear()

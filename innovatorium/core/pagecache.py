@@ -43,8 +43,8 @@ _NONCE_PLACEHOLDER = b"__innovatorium_csp_nonce__"
 _HTMX_HEADERS = ("HX-Request", "HX-Target", "HX-Trigger", "HX-Trigger-Name", "HX-Boosted", "HX-History-Restore-Request")
 _SKIP_PREFIXES = ("/api/", "/admin/", "/accounts/", "/static/", "/healthz", "/readyz", "/bench/")
 # Tables whose writes never show on a page: the cache itself (or every stored page would expire the others),
-# sessions, the background task queue, the audit log.
-_SILENT_TABLE_PREFIXES = ("django_session", "django_tasks", "audit_", "django_cache")
+# sessions, the background task queue, the audit log, the rate limits' counters.
+_SILENT_TABLE_PREFIXES = ("django_session", "django_tasks", "audit_", "django_cache", "core_ratecount")
 
 
 def _version_key(namespace: str) -> str:

@@ -1,4 +1,5 @@
-"""Rate limits on votes and statements, per person and per pseudonymous browser (Django's cache, fixed windows).
+"""Rate limits on votes and statements, per person and per pseudonymous browser (fixed windows, counted by
+core.ratelimit.count).
 
 A fixed window is simple and good enough against a script hammering the vote button: at most `limit` actions in
 each window of `seconds`. Limits live in settings-free constants so tests and pages can name them.
@@ -6,11 +7,11 @@ each window of `seconds`. Limits live in settings-free constants so tests and pa
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
+
+from innovatorium.core import ratelimit
 
 
 @dataclass(frozen=True)
@@ -36,13 +37,6 @@ class RateLimited(ValidationError):
 
 def check(limit: Limit, identity: str) -> None:
     """Count one action for `identity`; raise `RateLimited` once it is over the limit in this window."""
-    window = int(time.time()) // limit.seconds
-    key = f"deliberation:{limit.action}:{identity}:{window}"
-    cache.add(key, 0, timeout=limit.seconds + 5)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=limit.seconds + 5)
-        count = 1
+    count = ratelimit.count(f"deliberation:{limit.action}:{identity}", limit.seconds)
     if count > limit.limit:
         raise RateLimited(limit.message, code="rate_limited")
