@@ -180,6 +180,7 @@ class AnalysisSnapshot(models.Model):
     participant_ids = models.JSONField(default=list)
     vote_count = models.PositiveIntegerField(default=0)
     computed_at = models.DateTimeField(default=timezone.now)
+    compute_seconds = models.FloatField(default=0, help_text="How long the run took (it paces the next one).")
     map_svg = models.TextField(blank=True, help_text="The opinion map, drawn on first view of this snapshot.")
 
     def __str__(self) -> str:

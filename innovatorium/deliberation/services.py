@@ -380,13 +380,10 @@ RECOMPUTE_DELAY_PER_RUN_SECOND = 10
 RECOMPUTE_DELAY_MAX_SECONDS = 120
 
 
-def recompute_seconds_key(conversation_id: int) -> str:
-    return f"deliberation:recompute-seconds:{conversation_id}"
-
-
 def recompute_delay(conversation_id: int) -> float:
     """Seconds a newly queued recompute waits: RECOMPUTE_DELAY_SECONDS, or longer after a long last run."""
-    last_run = cache.get(recompute_seconds_key(conversation_id)) or 0.0
+    last_run = AnalysisSnapshot.objects.filter(conversation_id=conversation_id).values_list(
+        "compute_seconds", flat=True).first() or 0.0
     return min(RECOMPUTE_DELAY_MAX_SECONDS, max(RECOMPUTE_DELAY_SECONDS, RECOMPUTE_DELAY_PER_RUN_SECOND * last_run))
 
 
@@ -427,13 +424,13 @@ def analysis_refresh(*, conversation_id: int, force: bool = False) -> AnalysisSn
         data.participants, data.statements, data.votes, len(data.participant_ids), len(data.statement_ids),
         constituencies=data.constituencies, seed=conversation.pk,
     )
-    cache.set(recompute_seconds_key(conversation.pk), monotonic() - clock, timeout=24 * 3600)
+    seconds = monotonic() - clock
     snapshot, _ = AnalysisSnapshot.objects.update_or_create(
         conversation=conversation,
         defaults={
             "result": json.loads(result.to_json()), "statement_ids": data.statement_ids,
             "participant_ids": data.participant_ids, "vote_count": int(result.n_votes), "computed_at": started,
-            "map_svg": "",
+            "compute_seconds": seconds, "map_svg": "",
         },
     )
     return snapshot

@@ -8,7 +8,7 @@ import pytest
 from django.db.models import Count, Q
 
 from innovatorium.deliberation import selectors, services
-from innovatorium.deliberation.models import Statement, Vote
+from innovatorium.deliberation.models import AnalysisSnapshot, Statement, Vote
 
 pytestmark = pytest.mark.django_db
 
@@ -150,12 +150,12 @@ def test_after_a_long_analysis_run_the_next_one_waits_ten_times_as_long_within_a
     ticks = iter([100.0, 106.5])  # the run reads the clock before and after: it took 6.5 s
     monkeypatch.setattr(services, "monotonic", lambda: next(ticks))
     services.analysis_refresh(conversation_id=conversation.pk, force=True)
-    assert cache.get(services.recompute_seconds_key(conversation.pk)) == pytest.approx(6.5)
+    assert AnalysisSnapshot.objects.get(conversation=conversation).compute_seconds == pytest.approx(6.5)
 
     waits = []
     for statement, last_run in ((statements[1], None), (statements[2], 30.0), (statements[3], 0.2)):
         if last_run is not None:
-            cache.set(services.recompute_seconds_key(conversation.pk), last_run)
+            AnalysisSnapshot.objects.filter(conversation=conversation).update(compute_seconds=last_run)
         cache.delete(services.recompute_queued_key(conversation.pk))  # as the task does when it starts
         DBTaskResult.objects.all().delete()
         with django_capture_on_commit_callbacks(execute=True):
