@@ -17,11 +17,14 @@ from innovatorium.people.models import Role
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache: cached figures (core.figures) and rate-limit counters from one
+    """Each test starts with an empty cache: cached figures (core.figures) and kept search results from one
     test's database never leak into the next."""
     from django.core.cache import cache
 
+    from innovatorium.search.selectors import forget_kept_results
+
     cache.clear()
+    forget_kept_results()
     yield
 
 

@@ -1,12 +1,14 @@
 """Search reads, shared by pages and the API: one interface over SQLite FTS5 and PostgreSQL full-text.
 
-A search costs two SQL queries whatever the number of results: one reads the ids of every match (and the
-index-version token, in the same statement), one ranks a bounded set of candidates and makes snippets for
-the page of hits. Filters, the exact total and the facet counts come from this process's in-memory facet
-index (facet_index.py: boolean matrices per field), which is rebuilt in one more statement after any write
-to the index tables, detected by the token. A PostgreSQL typo fallback adds one query when nothing matched.
-Facet counts are "disjunctive": the counts for a field apply every filter except that field's own, so
-choosing one care setting still shows how many match the others.
+A search costs three SQL queries whatever the number of results: one reads the index-version token (a search
+this process answered since the index last changed is answered again from memory: one query in all), one
+reads the ids of every match (and the token again, in the same statement), one ranks a bounded set of
+candidates and makes snippets for the page of hits. Filters, the exact total and the facet counts come from
+this process's in-memory facet index (facet_index.py: boolean matrices per field), which is rebuilt in one
+more statement after any write to the index tables, detected by the token.
+A PostgreSQL typo fallback adds one query when nothing matched. Facet counts are "disjunctive": the counts for
+a field apply every filter except that field's own, so choosing one care setting still shows how many match
+the others.
 
 Ranking is exact over all matches of a selective query; a query matching more than CANDIDATES documents
 ranks its newest CANDIDATES matches (after filters), so very common words stay fast.
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -406,6 +409,37 @@ def _label(name: str, value: str) -> str:
     return vocabularies.get(name, {}).get(value, value)
 
 
+# Searches repeat: a few are common, most are rare. Each process keeps its last RESULTS_KEPT results, keyed by the
+# search and the index-version token read just before, so a kept result is never older than the index (any write
+# to the index tables sets a new random token). Signed-out pages have the page cache; this serves signed-in
+# people, the API, and everyone after a write elsewhere on the site empties the page cache.
+RESULTS_KEPT = 256
+_RESULTS: OrderedDict[tuple[Any, ...], SearchResults] = OrderedDict()
+_RESULTS_LOCK = threading.Lock()
+
+
+def forget_kept_results() -> None:
+    """Drop this process's kept results (tests start each one clean)."""
+    with _RESULTS_LOCK:
+        _RESULTS.clear()
+
+
+def _kept(key: tuple[Any, ...]) -> SearchResults | None:
+    with _RESULTS_LOCK:
+        found = _RESULTS.get(key)
+        if found is not None:
+            _RESULTS.move_to_end(key)
+        return found
+
+
+def _keep(key: tuple[Any, ...], results: SearchResults) -> None:
+    with _RESULTS_LOCK:
+        _RESULTS[key] = results
+        _RESULTS.move_to_end(key)
+        while len(_RESULTS) > RESULTS_KEPT:
+            _RESULTS.popitem(last=False)
+
+
 def search(
     *,
     kind: str,
@@ -416,8 +450,9 @@ def search(
     per_page: int = 20,
     prefix_last: bool = False,
 ) -> SearchResults:
-    """Search one kind of document. An empty query browses, newest first. Two SQL queries (three after any
-    write to the index, which rebuilds this process's facet index; four for a PostgreSQL typo fallback)."""
+    """Search one kind of document. An empty query browses, newest first. One SQL query when this process has
+    the same search's results for the current index; otherwise three (four after any write to the index, which
+    rebuilds this process's facet index; five for a PostgreSQL typo fallback)."""
     kind = _kind(kind)
     vendor = _vendor()
     per_page = max(1, min(int(per_page), MAX_PER_PAGE))
@@ -426,6 +461,12 @@ def search(
     filters = clean_filters(kind, filters)
     parsed = q.parse(query, prefix_last=prefix_last)
     expression = _expression(vendor, parsed)
+    asked = (*_cache_key(kind), query, expression, tuple(sorted((name, tuple(values)) for name, values in
+                                                              filters.items())), network_slug, page, per_page)
+    version_rows = _rows(VERSION_SQL, [])
+    token = _token(version_rows[0][0]) if version_rows else None
+    if token is not None and (kept := _kept((token, *asked))) is not None:
+        return kept
 
     index, matched = _matches(kind, vendor, expression)
     base = index.everything() if matched is None else index.mask_of(matched)
@@ -451,10 +492,13 @@ def search(
             base = index.mask_of(np.array(ids, dtype=np.int64))
             selected = _selection(index, base, filters, network_slug, masks)
     facets = _facets(kind, index, base, filters, network_slug, selected, masks)
-    return SearchResults(
+    results = SearchResults(
         hits=hits, total=total, facets=facets, page=page, per_page=per_page, query=query, kind=kind, fuzzy=fuzzy,
         filters=filters,
     )
+    if index.token is not None:  # kept under the token of the index these results were computed from
+        _keep((index.token, *asked), results)
+    return results
 
 
 def suggest(*, kind: str, prefix: str, limit: int = 8) -> list[str]:
