@@ -48,6 +48,7 @@ class Site:
     worker: subprocess.Popen | None = None
     log: Path | None = None
     processes: list[subprocess.Popen] = field(default_factory=list)
+    web_workers: int = 0
 
     @property
     def url(self) -> str:
@@ -58,6 +59,26 @@ class Site:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.web.pid, signal.SIGKILL)
         self.web.wait(timeout=30)
+
+    def renew_web_workers(self, *, timeout: float = 120.0) -> None:
+        """Replace every gunicorn worker with a new process (SIGHUP: gunicorn starts new workers, then lets the old
+        ones finish), so nothing a worker keeps in memory (the search facet index, kept search results) carries
+        over; return once each new worker has booted and the site answers."""
+        if self.log is None or not self.web_workers:
+            raise RuntimeError("renewing workers needs the server log and the number of workers")
+        start = self.log.stat().st_size
+        os.kill(self.web.pid, signal.SIGHUP)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.log.open("rb") as handle:
+                handle.seek(start)
+                booted = handle.read().count(b"Booting worker with pid")
+            if booted >= self.web_workers:
+                time.sleep(1.0)  # the old workers stop taking connections as they wind down
+                wait_ready(self.url, timeout=max(1.0, deadline - time.monotonic()), process=self.web)
+                return
+            time.sleep(0.2)
+        raise RuntimeError(f"gunicorn did not boot {self.web_workers} new workers within {timeout:.0f} s")
 
     def kill_worker(self) -> None:
         if self.worker is not None:
@@ -116,7 +137,7 @@ def start_site(
     env = site_env(database_url, WEB_CONCURRENCY=str(workers), GUNICORN_THREADS=str(threads),
                    GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_ACCESS_LOG="",
                    **({"GUNICORN_KEEPALIVE": str(keepalive)} if keepalive is not None else {}))
-    out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - kept open for the child's life
+    out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - closed once the children have it
     web = subprocess.Popen(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", "gunicorn", "config.wsgi", "--config", "python:config.gunicorn_conf",
          *(["--max-requests", str(max_requests)] if max_requests is not None else [])],
@@ -128,7 +149,9 @@ def start_site(
             [sys.executable, "manage.py", "db_worker", "--no-reload", "--interval", "0.5", "--no-startup-delay"],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
         )
-    site = Site(port=port, web=web, worker=worker, log=log)
+    if log:
+        out.close()  # the children hold their own copies of the descriptor
+    site = Site(port=port, web=web, worker=worker, log=log, web_workers=workers)
     try:
         wait_ready(site.url, timeout=ready_timeout, process=web)
     except BaseException:

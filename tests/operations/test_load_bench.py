@@ -4,7 +4,9 @@ Zipf popularity in a seeded order, and the wrk Lua script that asks them."""
 from __future__ import annotations
 
 import random
+import time
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -41,3 +43,39 @@ def test_the_wrk_script_walks_the_sequence_and_refuses_a_path_lua_would_misread(
     assert "request = function()" not in wrk_script()  # one path: wrk sends the URL it was given
     with pytest.raises(ValueError, match="not a plain URL-encoded path"):
         wrk_script(['/atlas/?q="falls"'], [0])
+
+
+def _children(pid: int) -> set[int]:
+    """The processes whose parent is `pid` (gunicorn's workers under its master), from /proc."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended while we looked
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.timeout(300)
+def test_each_round_of_the_search_mix_gets_new_web_processes_that_answer(shared_database, tmp_path):
+    """The mix's rounds start cold: renew_web_workers replaces every gunicorn worker (nothing kept in memory carries
+    over) and returns only once the new ones answer."""
+    import requests
+
+    from bench._server import running_site
+
+    shared_database.publish()
+    with running_site(shared_database.url, workers=2, threads=2, worker_process=False,
+                      log=tmp_path / "server.log") as site:
+        before = _children(site.web.pid)
+        assert len(before) == 2
+        site.renew_web_workers()
+        assert requests.get(site.url + "/atlas/?q=anything", timeout=30).status_code == 200
+        deadline = time.monotonic() + 30
+        while _children(site.web.pid) & before and time.monotonic() < deadline:  # the old ones wind down
+            time.sleep(0.2)
+        after = _children(site.web.pid)
+    assert len(after) == 2 and not after & before
