@@ -126,5 +126,6 @@ def test_the_dashboard_is_for_the_networks_facilitators(client, client_for, need
 
 
 def test_the_need_page_takes_a_bounded_number_of_queries(client, need, atlas_items, django_assert_max_num_queries):
-    with django_assert_max_num_queries(20):  # 17 today: the need, its support, matching (~10), offers
+    with django_assert_max_num_queries(24):  # 19 on SQLite, 21-22 on PostgreSQL (typo fallbacks): the need, its
+        # support, matching (~10, each word's search reading the index-version token first), offers
         client.get(need.get_absolute_url())
