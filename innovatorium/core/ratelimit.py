@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.http import HttpRequest
 
 
@@ -95,9 +95,16 @@ def count(key: str, seconds: int) -> int:
     with connection.cursor() as cursor:
         cursor.execute(_COUNT_SQL, [name, period, (period + 1) * seconds])
         counted = int(cursor.fetchone()[0])
-        if random.randrange(PRUNE_EVERY) == 0:  # noqa: S311 - spreading housekeeping, not security
-            cursor.execute("DELETE FROM core_ratecount WHERE expires < %s", [int(now)])
+    if random.randrange(PRUNE_EVERY) == 0:  # noqa: S311 - spreading housekeeping, not security
+        # After the caller's transaction (a vote's), in a statement of its own: rows it locks never hold up,
+        # or deadlock with, the caller's writes.
+        transaction.on_commit(lambda: _prune(int(now)))
     return counted
+
+
+def _prune(now: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM core_ratecount WHERE expires < %s", [now])
 
 
 def check(request: HttpRequest | None, rate: Rate, *, person: Any = None, identity: str = "") -> None:

@@ -33,7 +33,9 @@ def test_a_new_window_starts_again_at_one():
 
 
 @pytest.mark.django_db
-def test_no_address_or_person_is_stored_only_a_hash_and_expired_counters_are_deleted():
+def test_no_address_or_person_is_stored_only_a_hash_and_expired_counters_are_deleted(
+    django_capture_on_commit_callbacks,
+):
     ratelimit.count("vote:ip:203.0.113.99", 60)
     ratelimit.count("vote:person:4242", 60)
     stored = " ".join(f"{row.name} {row.period} {row.n} {row.expires}" for row in RateCount.objects.all())
@@ -42,8 +44,12 @@ def test_no_address_or_person_is_stored_only_a_hash_and_expired_counters_are_del
 
     later = time.time() + 3600  # both windows have passed
     with mock.patch("innovatorium.core.ratelimit.time.time", return_value=later), \
-            mock.patch("innovatorium.core.ratelimit.random.randrange", return_value=0):  # this count prunes
+            mock.patch("innovatorium.core.ratelimit.random.randrange", return_value=0), \
+            django_capture_on_commit_callbacks() as after_commit:  # this count prunes, once its transaction commits
         assert ratelimit.count("vote:ip:198.51.100.1", 60) == 1
+    assert RateCount.objects.count() == 3  # not inside the caller's transaction
+    for callback in after_commit:
+        callback()
     assert RateCount.objects.count() == 1  # only the counter just made is left
 
 
