@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -223,6 +224,33 @@ def _build_index(kind: str, vendor: str) -> fi.FacetIndex:
     return fi.build(token=_token(token), order_ids=order_ids, groups=groups)
 
 
+_BUILD_LOCKS: dict[tuple[str, str, str], threading.Lock] = {}
+
+
+def _current_index(
+    key: tuple[str, str, str], token: int | None, build: Callable[[], fi.FacetIndex]
+) -> fi.FacetIndex:
+    """This process's facet index if it has the version `token`, else a new one from `build`.
+
+    One thread builds at a time; the others wait and then use its index. (A build takes a second at national
+    scale, and a new process, or any write to the index, used to set every thread building the same index.)
+    """
+    index = _INDEXES.get(key)
+    if token is not None and index is not None and index.token == token:
+        return index
+    with _INDEX_LOCK:
+        lock = _BUILD_LOCKS.setdefault(key, threading.Lock())
+    with lock:
+        index = _INDEXES.get(key)
+        if token is not None and index is not None and index.token == token:  # built while this one waited
+            return index
+        index = build()
+        if index.token is not None:
+            with _INDEX_LOCK:
+                _INDEXES[key] = index
+        return index
+
+
 def _matches(kind: str, vendor: str, expression: str) -> tuple[fi.FacetIndex, np.ndarray | None]:
     """The facet index and the ids matching the expression (None: no expression, everything), read together.
 
@@ -247,13 +275,7 @@ def _matches(kind: str, vendor: str, expression: str) -> tuple[fi.FacetIndex, np
             )
         token, ids_text = _token(rows[0][0]), rows[0][1]
         ids = fi.parse_ids(ids_text) if expression else None
-        index = _INDEXES.get(key)
-        if token is not None and index is not None and index.token == token:
-            return index, ids
-        index = _build_index(kind, vendor)
-        if index.token is not None:
-            with _INDEX_LOCK:
-                _INDEXES[key] = index
+        index = _current_index(key, token, lambda: _build_index(kind, vendor))
         if index.token == token:  # both statements saw the same index (None: no version row, never cached)
             return index, ids
     return index, ids  # the index keeps changing under us: the matches are at most a moment old

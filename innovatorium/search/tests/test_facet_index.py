@@ -50,3 +50,38 @@ def test_browse_order_is_kept_and_unknown_ids_fields_and_values_match_nothing():
 def test_an_empty_index_counts_nothing():
     index = fi.build(token=None, order_ids=None, groups=[])
     assert index.size == 0 and index.counts("colour", index.everything()) == []
+
+
+def test_threads_needing_a_new_facet_index_at_once_build_it_once_and_share_it():
+    import threading
+    import time
+    from types import SimpleNamespace
+
+    from innovatorium.search import selectors
+
+    key = ("default", "single-flight-test", "innovation")
+    builds = []
+
+    def build():  # noqa: ANN202 - a stand-in for the one-second national build
+        builds.append(1)
+        time.sleep(0.2)
+        return SimpleNamespace(token=7)
+
+    got, start = [], threading.Barrier(6)
+
+    def search_now() -> None:
+        start.wait()
+        got.append(selectors._current_index(key, 7, build))
+
+    threads = [threading.Thread(target=search_now) for _ in range(6)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        assert len(builds) == 1
+        assert len(got) == 6 and all(index is got[0] for index in got)
+        assert selectors._current_index(key, 8, build).token == 7 and len(builds) == 2  # a new version: built again
+    finally:
+        selectors._INDEXES.pop(key, None)
+        selectors._BUILD_LOCKS.pop(key, None)
