@@ -48,7 +48,6 @@ class Site:
     worker: subprocess.Popen | None = None
     log: Path | None = None
     processes: list[subprocess.Popen] = field(default_factory=list)
-    web_workers: int = 0
 
     @property
     def url(self) -> str:
@@ -60,25 +59,27 @@ class Site:
             os.killpg(self.web.pid, signal.SIGKILL)
         self.web.wait(timeout=30)
 
-    def renew_web_workers(self, *, timeout: float = 120.0) -> None:
-        """Replace every gunicorn worker with a new process (SIGHUP: gunicorn starts new workers, then lets the old
-        ones finish), so nothing a worker keeps in memory (the search facet index, kept search results) carries
-        over; return once each new worker has booted and the site answers."""
-        if self.log is None or not self.web_workers:
-            raise RuntimeError("renewing workers needs the server log and the number of workers")
-        start = self.log.stat().st_size
-        os.kill(self.web.pid, signal.SIGHUP)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with self.log.open("rb") as handle:
-                handle.seek(start)
-                booted = handle.read().count(b"Booting worker with pid")
-            if booted >= self.web_workers:
-                time.sleep(1.0)  # the old workers stop taking connections as they wind down
-                wait_ready(self.url, timeout=max(1.0, deadline - time.monotonic()), process=self.web)
+    def web_worker_pids(self) -> set[int]:
+        """gunicorn's worker processes: the children of its master, from /proc."""
+        found = set()
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:  # the process ended while we looked
+                continue
+            if int(fields[1]) == self.web.pid:
+                found.add(int(stat.parent.name))
+        return found
+
+    def ask_every_web_worker(self, path: str, *, tries: int = 500) -> None:
+        """GET `path` (a view that answers with its process id) until every gunicorn worker has answered."""
+        waiting = self.web_worker_pids()
+        for _ in range(tries):
+            if not waiting:
                 return
-            time.sleep(0.2)
-        raise RuntimeError(f"gunicorn did not boot {self.web_workers} new workers within {timeout:.0f} s")
+            with urllib.request.urlopen(self.url + path, timeout=30) as response:  # noqa: S310 - loopback
+                waiting.discard(int(response.read().decode()))
+        raise RuntimeError(f"workers {sorted(waiting)} never answered {path}")
 
     def kill_worker(self) -> None:
         if self.worker is not None:
@@ -151,7 +152,7 @@ def start_site(
         )
     if log:
         out.close()  # the children hold their own copies of the descriptor
-    site = Site(port=port, web=web, worker=worker, log=log, web_workers=workers)
+    site = Site(port=port, web=web, worker=worker, log=log)
     try:
         wait_ready(site.url, timeout=ready_timeout, process=web)
     except BaseException:

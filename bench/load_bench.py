@@ -22,10 +22,11 @@
    clinical areas, some with a filter, a second page or a misspelling, requested with Zipf popularity (rank k
    is asked in proportion to 1/k: a few searches are common, most are rare) by a wrk Lua `request()` that
    walks a seeded sequence of them. The number of distinct searches actually sent is reported. Every round of
-   the mix starts cold: gunicorn's workers are replaced by new processes (so no facet index and no kept search
-   results are in memory) and the cache is emptied, so its signed-out line pays for every first search in the
-   round: its share of cache hits grows with --duration (the cache keeps a page for at most PAGE_CACHE_SECONDS,
-   and drops it at any write).
+   the mix starts cold: every web process forgets the search results it keeps (/bench/forget/) and the cache is
+   emptied, so its signed-out line pays for every first search in the round: its share of cache hits grows
+   with --duration (the cache keeps a page for at most PAGE_CACHE_SECONDS, and drops it at any write). Each
+   process's facet index is built before the mix (by the one-query line, as connections are warmed); a fresh
+   process builds it once, on its first search (about a second on PostgreSQL at national scale).
    The ceiling is `/bench/ceiling/`, a Django view that does nothing (same server, same middleware), measured
    both ways (the page cache skips /bench/, so both are rendered); the faster of its two lines is the ceiling.
    Figures are requests/s, latency percentiles, throughput as a share of that ceiling measured in the same
@@ -625,8 +626,8 @@ def main() -> int:
                         )
                 rounds = []
                 for _ in range(args.rounds):
-                    if is_mix:  # every round of the mix starts cold, as the first did: new web processes (no
-                        site.renew_web_workers()  # facet index or kept search results in memory), empty caches
+                    if is_mix:  # every round of the mix starts cold, as the first did: no search results kept
+                        site.ask_every_web_worker("/bench/forget/")  # in any process's memory, an empty cache
                         for alias in settings.CACHES:
                             caches[alias].clear()
                     if use_wrk:

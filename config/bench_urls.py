@@ -1,7 +1,11 @@
 """The site's URLs plus `/bench/ceiling/`: the least a Django view can do (no database, no template), served by
-the same server and middleware as every page, so page throughput can be read as a share of it. Bench only."""
+the same server and middleware as every page, so page throughput can be read as a share of it; and
+`/bench/forget/`, which drops the answering process's kept search results (a round of the search mix starts
+without them). Bench only."""
 
 from __future__ import annotations
+
+import os
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
@@ -17,4 +21,18 @@ def ceiling(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
-urlpatterns = [path("bench/ceiling/", ceiling, name="bench_ceiling"), *site_urlpatterns]
+@public
+@require_GET
+def forget(request: HttpRequest) -> HttpResponse:
+    """Forget this process's kept search results; answer with the process id (the bench asks every worker)."""
+    from innovatorium.search.selectors import forget_kept_results
+
+    forget_kept_results()
+    return HttpResponse(str(os.getpid()), content_type="text/plain")
+
+
+urlpatterns = [
+    path("bench/ceiling/", ceiling, name="bench_ceiling"),
+    path("bench/forget/", forget, name="bench_forget"),
+    *site_urlpatterns,
+]

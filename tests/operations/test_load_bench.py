@@ -4,9 +4,7 @@ Zipf popularity in a seeded order, and the wrk Lua script that asks them."""
 from __future__ import annotations
 
 import random
-import time
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
@@ -45,37 +43,22 @@ def test_the_wrk_script_walks_the_sequence_and_refuses_a_path_lua_would_misread(
         wrk_script(['/atlas/?q="falls"'], [0])
 
 
-def _children(pid: int) -> set[int]:
-    """The processes whose parent is `pid` (gunicorn's workers under its master), from /proc."""
-    found = set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:  # the process ended while we looked
-            continue
-        if int(fields[1]) == pid:
-            found.add(int(stat.parent.name))
-    return found
-
-
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.timeout(300)
-def test_each_round_of_the_search_mix_gets_new_web_processes_that_answer(shared_database, tmp_path):
-    """The mix's rounds start cold: renew_web_workers replaces every gunicorn worker (nothing kept in memory carries
-    over) and returns only once the new ones answer."""
+def test_every_web_worker_can_be_asked_to_forget_its_kept_search_results(shared_database):
+    """ask_every_web_worker reaches each gunicorn worker (the search mix's rounds start without kept search
+    results in any process): every worker answers /bench/forget/ with its own process id."""
     import requests
 
     from bench._server import running_site
 
     shared_database.publish()
-    with running_site(shared_database.url, workers=2, threads=2, worker_process=False,
-                      log=tmp_path / "server.log") as site:
-        before = _children(site.web.pid)
-        assert len(before) == 2
-        site.renew_web_workers()
-        assert requests.get(site.url + "/atlas/?q=anything", timeout=30).status_code == 200
-        deadline = time.monotonic() + 30
-        while _children(site.web.pid) & before and time.monotonic() < deadline:  # the old ones wind down
-            time.sleep(0.2)
-        after = _children(site.web.pid)
-    assert len(after) == 2 and not after & before
+    with running_site(shared_database.url, workers=2, threads=2, worker_process=False) as site:
+        workers = site.web_worker_pids()
+        answered = set()
+        for _ in range(200):
+            answered.add(int(requests.get(site.url + "/bench/forget/", timeout=30).text))
+            if answered == workers:
+                break
+        site.ask_every_web_worker("/bench/forget/")
+    assert len(workers) == 2 and answered == workers
