@@ -17,8 +17,9 @@ from innovatorium.people.models import Role
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache: cached figures (core.figures) and kept search results from one
-    test's database never leak into the next."""
+    """Each test starts with an empty cache: cached figures (core.figures), allauth's sign-in rate-limit counters
+    and kept search results from one test never leak into the next. (Apps need no cache-clearing fixture of
+    their own; core.ratelimit's counters are rows, rolled back with each test.)"""
     from django.core.cache import cache
 
     from innovatorium.search.selectors import forget_kept_results

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
@@ -23,12 +22,6 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="races need PostgreSQL's row locks"),
 ]
 
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def race(actions: list[Callable[[], Any]]) -> tuple[list[Any], list[BaseException]]:

@@ -1,19 +1,11 @@
-"""Shared by the audit tests: a fresh cache around each test (sign-in rate-limit counters never carry over),
-and a site admin, who reads the whole audit log."""
+"""Shared by the audit tests: a site admin, who reads the whole audit log. (The root conftest empties the cache,
+and with it allauth's sign-in counters, before every test.)"""
 
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 
 from innovatorium.factories import member
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 
 from innovatorium.deliberation import services
 
@@ -16,12 +15,6 @@ SEEDS = [
     "Remote monitoring would free up clinic time.",
 ]
 
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

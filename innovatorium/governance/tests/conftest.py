@@ -7,14 +7,6 @@ from innovatorium.governance import services
 from innovatorium.governance.models import BodyKind
 
 
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """Rate-limit counters live in the cache, keyed by person id: start each test with none."""
-    from django.core.cache import cache
-
-    cache.clear()
-
-
 @pytest.fixture
 def board(network, facilitator):
     return services.body_create(network=network, actor=facilitator, name="Board", kind=BodyKind.BOARD,

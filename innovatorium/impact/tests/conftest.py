@@ -37,10 +37,3 @@ def series_csv(values: list[float]) -> str:
 SHIFT = [3.0, 3.2, 2.9, 3.1, 3.0, 2.8, 3.1, 3.0, 3.2, 2.9, 3.0, 3.1] + [3.6, 3.7, 3.8, 3.6, 3.7, 3.9, 3.8, 3.7]
 """Twelve months around 3, then eight months around 3.7: a shift (and points above the limits)."""
 
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """Rate-limit counters live in the cache: each test starts with none."""
-    from django.core.cache import cache
-
-    cache.clear()

@@ -10,20 +10,11 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from django.core import mail
-from django.core.cache import cache
 from django.urls import reverse
 
 from innovatorium.factories import PASSWORD, PersonFactory, UserFactory
 from innovatorium.people.models import Person, User
 from innovatorium.people.tests.html import assert_nhs_page
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    # allauth keeps rate-limit counters in the cache, which outlives a test's database transaction.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def totp_code(secret: str) -> str:

@@ -7,10 +7,8 @@ import re
 import time
 from unittest import mock
 
-import pytest
 from django.conf import settings
 from django.core import mail
-from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 
@@ -18,13 +16,6 @@ from innovatorium.factories import PASSWORD, UserFactory
 
 TOO_MANY = b"Too many failed attempts to sign in"
 
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    # Counters live in the cache, which outlives the test database: start and end clean.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _sign_in(client, email: str, password: str, ip: str):  # noqa: ANN001, ANN202

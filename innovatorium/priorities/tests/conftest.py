@@ -1,17 +1,9 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 
 from innovatorium.factories import member
 from innovatorium.priorities import services
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
