@@ -25,8 +25,9 @@
    the mix starts cold: every web process forgets the search results it keeps (/bench/forget/) and the cache is
    emptied, so its signed-out line pays for every first search in the round: its share of cache hits grows
    with --duration (the cache keeps a page for at most PAGE_CACHE_SECONDS, and drops it at any write). Each
-   process's facet index is built before the mix (by the one-query line, as connections are warmed); a fresh
-   process builds it once, on its first search (about a second on PostgreSQL at national scale).
+   process's search indexes (the facet index and, on PostgreSQL, the text index) are built before every round
+   by /bench/forget/, as connections are warmed; in production a process builds them on its first search after
+   a write to the index (about a second, and three more for the text index, on PostgreSQL at national scale).
    The ceiling is `/bench/ceiling/`, a Django view that does nothing (same server, same middleware), measured
    both ways (the page cache skips /bench/, so both are rendered); the faster of its two lines is the ceiling.
    Figures are requests/s, latency percentiles, throughput as a share of that ceiling measured in the same

@@ -1,17 +1,24 @@
 """Search reads, shared by pages and the API: one interface over SQLite FTS5 and PostgreSQL full-text.
 
-A search costs three SQL queries whatever the number of results: one reads the index-version token (a search
-this process answered since the index last changed is answered again from memory: one query in all), one
-reads the ids of every match (and the token again, in the same statement), one ranks a bounded set of
-candidates and makes snippets for the page of hits. Filters, the exact total and the facet counts come from
-this process's in-memory facet index (facet_index.py: boolean matrices per field), which is rebuilt in one
-more statement after any write to the index tables, detected by the token.
-A PostgreSQL typo fallback adds one query when nothing matched. Facet counts are "disjunctive": the counts for
-a field apply every filter except that field's own, so choosing one care setting still shows how many match
+A search first reads the index-version token (a search this process answered since the index last changed is
+answered again from memory: one query in all). Filters, the exact total and the facet counts come from this
+process's in-memory facet index (facet_index.py: boolean matrices per field), rebuilt in one statement after any
+write to the index tables, detected by the token. Then:
+
+- on SQLite, one query reads the ids of every match (and the token again, in the same statement), and one ranks
+  a bounded set of candidates by FTS5's bm25 and makes snippets for the page of hits: three queries in all;
+- on PostgreSQL, the first query also turns the words into lexemes, and this process's in-memory text index
+  (text_index.py, built like the facet index) finds every match and ranks them all by the same bm25; one more
+  query reads the page of hits and makes their snippets: two queries in all. A phrase, which needs word
+  positions, or a search while another thread builds the text index, is answered as on SQLite, by SQL
+  (`@@` on the GIN index, ts_rank_cd over the candidates).
+
+A PostgreSQL typo fallback adds two queries when nothing matched. Facet counts are "disjunctive": the counts
+for a field apply every filter except that field's own, so choosing one care setting still shows how many match
 the others.
 
-Ranking is exact over all matches of a selective query; a query matching more than CANDIDATES documents
-ranks its newest CANDIDATES matches (after filters), so very common words stay fast.
+Where SQL ranks, ranking is exact over all matches of a selective query; a query matching more than CANDIDATES
+documents ranks its newest CANDIDATES matches (after filters), so very common words stay fast.
 
 SQL is written by hand here because the two engines differ. Only constant table and field names and "%s"
 placeholders are ever put into the SQL text; everything a person typed travels as a parameter.
@@ -35,6 +42,7 @@ from innovatorium.atlas import taxonomy
 from innovatorium.challenges.models import ChallengeStatus
 from innovatorium.search import facet_index as fi
 from innovatorium.search import query as q
+from innovatorium.search import text_index as ti
 from innovatorium.search.models import DocumentKind
 
 FACET_FIELDS: dict[str, tuple[str, ...]] = {
@@ -133,24 +141,6 @@ def _kind(kind: str) -> str:
     if kind not in FACET_FIELDS:
         raise ValueError(f"Unknown kind of search: {kind!r}")
     return kind
-
-
-def _filter_sql(filters: dict[str, list[str]], network_slug: str | None) -> tuple[str, list[Any]]:
-    """SQL conditions on `d` (the document) for the filters, checking each document's own facets (used only
-    by the PostgreSQL typo fallback; field names come from FACET_FIELDS only)."""
-    wanted = _conditions(filters, network_slug)
-    if wanted is None:
-        return " AND 1 = 0", []
-    clauses: list[str] = []
-    params: list[Any] = []
-    for name, values in wanted.items():
-        placeholders = ", ".join(["%s"] * len(values))
-        clauses.append(
-            f"EXISTS (SELECT 1 FROM {FACET} pf WHERE pf.document_id = d.id AND pf.field = %s"
-            f" AND pf.value IN ({placeholders}))"
-        )
-        params += [name, *values]
-    return "".join(f" AND {clause}" for clause in clauses), params
 
 
 def _conditions(filters: dict[str, list[str]], network_slug: str | None) -> dict[str, list[str]] | None:
@@ -281,6 +271,89 @@ def _matches(kind: str, vendor: str, expression: str) -> tuple[fi.FacetIndex, np
     return index, ids  # the index keeps changing under us: the matches are at most a moment old
 
 
+# The in-memory text index (text_index.py), per database and kind, PostgreSQL only. One thread builds it (a few
+# seconds at national scale); meanwhile the other threads search with SQL, as they always do for phrases.
+_TEXT_INDEXES: dict[tuple[str, str, str], ti.TextIndex] = {}
+_TEXT_BUILD_LOCKS: dict[tuple[str, str, str], threading.Lock] = {}
+
+
+def _build_text_index(kind: str) -> ti.TextIndex:
+    # Postings grouped by lexeme, in one statement with the version token. A code is the lexeme's count in the
+    # document, plus 256 when its first occurrence is in the title (weight A: the title comes first).
+    rows = _rows(
+        f"SELECT ({VERSION_SQL}), array_agg(lexeme), string_agg(n::text, ','), string_agg(postings, ',') FROM ("
+        f" SELECT u.lexeme, count(*) AS n, string_agg(d.id::text || ',' || (least(coalesce(cardinality(u.positions),"
+        f" 1), 255) + CASE WHEN u.weights[1] = 'A' THEN 256 ELSE 0 END)::text, ',') AS postings"
+        f" FROM {DOC} d, unnest(d.search_vector) u WHERE d.kind = %s GROUP BY u.lexeme) per_lexeme",
+        [kind],
+    )
+    token, lexemes, counts, postings = rows[0]
+    pairs = fi.parse_ids(postings).reshape(-1, 2)
+    return ti.build(
+        token=_token(token), lexemes=list(lexemes or []), counts=fi.parse_ids(counts), ids=pairs[:, 0],
+        codes=pairs[:, 1],
+    )
+
+
+def _current_text_index(key: tuple[str, str, str], token: int, kind: str) -> ti.TextIndex | None:
+    """This process's text index at version `token`; None while another thread builds one, or when the index
+    changed again while this thread built it."""
+    index = _TEXT_INDEXES.get(key)
+    if index is not None and index.token == token:
+        return index
+    with _INDEX_LOCK:
+        lock = _TEXT_BUILD_LOCKS.setdefault(key, threading.Lock())
+    if not lock.acquire(blocking=False):
+        return None
+    try:
+        index = _TEXT_INDEXES.get(key)
+        if index is None or index.token != token:
+            index = _build_text_index(kind)
+            if index.token is not None:
+                _TEXT_INDEXES[key] = index
+        return index if index.token == token else None
+    finally:
+        lock.release()
+
+
+def _text_matches(
+    kind: str, token: int | None, tsquery_text: str | None
+) -> tuple[fi.FacetIndex, ti.TextIndex, list[ti.Term], np.ndarray] | None:
+    """The facet index, text index, terms and matching ids, all at version `token`, when the in-memory text
+    index can answer this query (PostgreSQL, no phrase); else None, for SQL to answer."""
+    if token is None or tsquery_text is None:
+        return None
+    terms = ti.terms_of(tsquery_text)
+    if terms is None:
+        return None
+    key = _cache_key(kind)
+    text = _current_text_index(key, token, kind)
+    if text is None:
+        return None
+    index = _current_index(key, token, lambda: _build_index(kind, "postgresql"))
+    if index.token != token:
+        return None
+    return index, text, terms, text.matches(terms)
+
+
+def _ranked_hits_postgres(
+    tsq: str, text: ti.TextIndex, terms: list[ti.Term], selected_ids: np.ndarray, limit: int, offset: int
+) -> list[SearchHit]:
+    """Rank every selected match in memory; read only the page's rows (and make their snippets)."""
+    ids = np.sort(selected_ids)
+    page = ti.top(ids, text.scores(terms, ids), offset, limit)
+    if not page:
+        return []
+    rows = _rows(
+        f"SELECT d.id, d.kind, d.object_id, d.title, d.url,"
+        f" ts_headline('english', d.body, to_tsquery('english', %s), %s), 0 FROM {DOC} d"
+        f" WHERE d.id = ANY(string_to_array(%s, ',')::bigint[])",
+        [tsq, HEADLINE_OPTIONS, ",".join(str(i) for i, _score in page)],
+    )
+    by_id = {row[0]: row for row in rows}
+    return [_hit(by_id[i], rank=score) for i, score in page if i in by_id]
+
+
 def _selection(
     index: fi.FacetIndex, base: np.ndarray, applied: dict[str, list[str]], network_slug: str | None,
     masks: dict[tuple[str, tuple[str, ...]], np.ndarray],
@@ -400,7 +473,8 @@ def _has_trigram(alias: str = "default") -> bool:
 
 
 def _fuzzy_postgres(
-    kind: str, text: str, filters: dict[str, list[str]], network_slug: str | None, limit: int
+    kind: str, text: str, index: fi.FacetIndex, filters: dict[str, list[str]], network_slug: str | None,
+    limit: int,
 ) -> tuple[list[SearchHit], list[int]]:
     """Near matches on the title (a typo such as 'diabetis'), by trigram word similarity."""
     if not _has_trigram():
@@ -408,17 +482,28 @@ def _fuzzy_postgres(
     text = " ".join(q.parse(text).words)
     if not text:
         return [], []
-    where, params = _filter_sql(filters, network_slug)
-    # At most FUZZY_CANDIDATES near matches are ordered: a misspelt common word ('reabilitation') is near
-    # thousands of titles, and scoring them all took 110 ms; any of those is as near as the next.
-    rows = _rows(
-        f"WITH near AS MATERIALIZED (SELECT d.id, d.kind, d.object_id, d.title, d.url, d.body FROM {DOC} d"
-        f"  WHERE d.kind = %s AND %s <%% d.title{where} LIMIT %s)"
-        f" SELECT id, kind, object_id, title, url, left(body, 240), word_similarity(%s, title) FROM near"
-        f" ORDER BY word_similarity(%s, title) DESC, id LIMIT %s",
-        [kind, text, *params, FUZZY_CANDIDATES, text, text, limit],
+    # At most FUZZY_CANDIDATES near titles are read: a misspelt common word ('reabilitation') is near thousands
+    # of titles, and any of those is as near as the next. The filters are applied here, with the facet index:
+    # in SQL, a condition per filter on each near title took 40-90 ms.
+    near = _rows(
+        f"SELECT id, word_similarity(%s, title) FROM (SELECT d.id, d.title FROM {DOC} d"
+        f" WHERE d.kind = %s AND %s <%% d.title LIMIT %s) near",
+        [text, kind, text, FUZZY_CANDIDATES],
     )
-    return [_hit(row) for row in rows], [row[0] for row in rows]
+    if not near:
+        return [], []
+    similarity = dict(near)
+    selected = _selection(index, index.mask_of(np.array(list(similarity), dtype=np.int64)), filters, network_slug, {})
+    chosen = sorted((int(i) for i in index.ids_in_order(selected)), key=lambda i: (-similarity[i], i))[:limit]
+    if not chosen:
+        return [], []
+    rows = _rows(
+        f"SELECT d.id, d.kind, d.object_id, d.title, d.url, left(d.body, 240), 0 FROM {DOC} d"
+        f" WHERE d.id = ANY(string_to_array(%s, ',')::bigint[])",
+        [",".join(map(str, chosen))],
+    )
+    by_id = {row[0]: row for row in rows}
+    return [_hit(by_id[i], rank=similarity[i]) for i in chosen if i in by_id], [i for i in chosen if i in by_id]
 
 
 def _label(name: str, value: str) -> str:
@@ -462,6 +547,16 @@ def _keep(key: tuple[Any, ...], results: SearchResults) -> None:
             _RESULTS.popitem(last=False)
 
 
+def prepare_indexes(kind: str) -> None:
+    """Build this process's in-memory indexes of a kind for the current index version, if they are not built
+    (the load bench warms every process this way, as it warms connections)."""
+    kind = _kind(kind)
+    token = _token(_rows(f"SELECT ({VERSION_SQL})", [])[0][0])
+    _current_index(_cache_key(kind), token, lambda: _build_index(kind, _vendor()))
+    if _vendor() == "postgresql" and token is not None:
+        _current_text_index(_cache_key(kind), token, kind)
+
+
 def search(
     *,
     kind: str,
@@ -473,8 +568,9 @@ def search(
     prefix_last: bool = False,
 ) -> SearchResults:
     """Search one kind of document. An empty query browses, newest first. One SQL query when this process has
-    the same search's results for the current index; otherwise three (four after any write to the index, which
-    rebuilds this process's facet index; five for a PostgreSQL typo fallback)."""
+    the same search's results for the current index; otherwise two on PostgreSQL and three on SQLite (see the
+    module's docstring; one more after any write to the index, which rebuilds this process's in-memory
+    indexes, and two more for a PostgreSQL typo fallback)."""
     kind = _kind(kind)
     vendor = _vendor()
     per_page = max(1, min(int(per_page), MAX_PER_PAGE))
@@ -485,12 +581,19 @@ def search(
     expression = _expression(vendor, parsed)
     asked = (*_cache_key(kind), query, expression, tuple(sorted((name, tuple(values)) for name, values in
                                                               filters.items())), network_slug, page, per_page)
-    version_rows = _rows(VERSION_SQL, [])
-    token = _token(version_rows[0][0]) if version_rows else None
+    if vendor == "postgresql" and expression:  # the query's lexemes too, for the in-memory text index
+        first = _rows(f"SELECT ({VERSION_SQL}), to_tsquery('english', %s)::text", [expression])
+    else:
+        first = _rows(f"SELECT ({VERSION_SQL}), NULL", [])
+    token, tsquery_text = _token(first[0][0]), first[0][1]
     if token is not None and (kept := _kept((token, *asked))) is not None:
         return kept
 
-    index, matched = _matches(kind, vendor, expression)
+    in_memory = _text_matches(kind, token, tsquery_text) if vendor == "postgresql" and expression else None
+    if in_memory is not None:
+        index, text, terms, matched = in_memory
+    else:
+        index, matched = _matches(kind, vendor, expression)
     base = index.everything() if matched is None else index.mask_of(matched)
     masks: dict[tuple[str, tuple[str, ...]], np.ndarray] = {}
     selected = _selection(index, base, filters, network_slug, masks)
@@ -499,6 +602,8 @@ def search(
     hits: list[SearchHit] = []
     if matched is None:
         hits = _browse_hits(index, selected, per_page, offset)
+    elif in_memory is not None:
+        hits = _ranked_hits_postgres(expression, text, terms, index.ids_in_order(selected), per_page, offset)
     elif total and offset < CANDIDATES:
         candidates = _candidates(index, selected)
         if vendor == "postgresql":
@@ -507,7 +612,7 @@ def search(
             hits = _hits_sqlite(expression, matched, candidates, per_page, offset)
     fuzzy = False
     if total == 0 and expression and vendor == "postgresql" and page == 1:
-        hits, ids = _fuzzy_postgres(kind, query, filters, network_slug, per_page)
+        hits, ids = _fuzzy_postgres(kind, query, index, filters, network_slug, per_page)
         fuzzy = bool(hits)
         total = len(hits)
         if fuzzy:  # facets describe the near matches shown

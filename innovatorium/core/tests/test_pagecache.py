@@ -40,6 +40,19 @@ def test_a_signed_out_visitors_second_visit_is_served_from_the_cache_with_every_
         assert second[header] == first[header]
 
 
+
+@pytest.mark.django_db
+def test_a_kept_page_is_compressed_and_served_whole(network, visitor):
+    import zlib
+
+    first = visitor.get(f"/{network.slug}/")
+    keys = [made.split(":", 2)[2] for made in cache._cache if "pages:zpage:" in made]  # LocMemCache's ":1:<key>"
+    assert len(keys) == 1
+    _versions, _headers, stored, has_nonce = cache.get(keys[0])
+    assert not has_nonce and len(stored) < len(first.content) / 3  # HTML compresses well
+    assert zlib.decompress(stored) == first.content
+    assert Client().get(f"/{network.slug}/").content == first.content
+
 def test_a_page_with_a_csp_nonce_gets_a_fresh_one_on_every_hit(settings):
     from csp.middleware import CSPMiddleware
     from django.http import HttpResponse

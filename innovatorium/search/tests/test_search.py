@@ -229,6 +229,20 @@ def test_a_typo_finds_the_closest_titles_on_postgresql(network, publish_innovati
     assert results.fuzzy and titles(results) == ["Diabetes education"]
 
 
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigram typo fallback is PostgreSQL's")
+def test_a_typo_with_filters_finds_only_near_titles_the_filters_allow(network, other_network, publish_innovation):
+    publish_innovation(network, "Diabetes education", "Courses.", care_settings=["community"])
+    publish_innovation(network, "Diabetes eye screening", "Cameras.", care_settings=["acute"])
+    publish_innovation(other_network, "Diabetes foot care", "Clinics.", care_settings=["community"])
+    results = search(kind="innovation", query="diabetis", filters={"care_setting": ["community"]})
+    assert results.fuzzy and sorted(titles(results)) == ["Diabetes education", "Diabetes foot care"]
+    assert {(f.value, f.count) for f in results.facets["care_setting"]} == {("community", 2)}  # of those shown
+    on_network = search(kind="innovation", query="diabetis", network_slug=network.slug,
+                        filters={"care_setting": ["community"]})
+    assert titles(on_network) == ["Diabetes education"] and on_network.total == 1
+    assert search(kind="innovation", query="diabetis", filters={"care_setting": ["home"]}).total == 0
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=st.text(max_size=120), prefix_last=st.booleans())
 def test_no_input_ever_makes_the_database_raise(network, publish_innovation, text, prefix_last):
@@ -310,3 +324,89 @@ def test_this_process_keeps_a_bounded_number_of_results(network, publish_innovat
         search(kind="innovation", query="renal", page=page)
     assert len(selectors._RESULTS) == 3
     assert [key[-2] for key in selectors._RESULTS] == [3, 4, 5]  # the pages asked last
+
+
+on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="the in-memory text index is PostgreSQL's")
+VOCABULARY = ["asthma", "asthmatic", "inhaler", "falls", "frailty", "home", "the", "care", "caring", "monitor"]
+
+
+def _sql_matches(query):
+    """What PostgreSQL itself says matches: the GIN-indexed tsvector against the same tsquery."""
+    from innovatorium.search import query as q
+
+    expression = q.to_tsquery(q.parse(query))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT title FROM search_searchdocument WHERE kind = 'innovation'"
+            " AND search_vector @@ to_tsquery('english', %s)", [expression],
+        )
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+@on_postgresql
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(VOCABULARY), min_size=1, max_size=3), st.booleans())
+def test_on_postgresql_the_in_memory_index_finds_exactly_what_postgresql_finds(
+    network, publish_innovation, words, prefix_last
+):
+    from innovatorium.search import selectors
+
+    if not SearchDocument.objects.exists():  # one corpus for every example: each title a different mix of words
+        for n in range(24):
+            chosen = [word for k, word in enumerate(VOCABULARY) if (n >> (k % 5)) & 1 or k == n % len(VOCABULARY)]
+            publish_innovation(network, f"Doc {n}", " ".join(chosen) + ".")
+    query = " ".join(words)
+    results = search(kind="innovation", query=query, per_page=100, prefix_last=prefix_last)
+    key = selectors._cache_key("innovation")
+    assert selectors._TEXT_INDEXES[key].token == SearchIndexVersion.objects.get().token  # it was answered in memory
+    if not prefix_last:
+        assert sorted(titles(results)) == _sql_matches(query) and results.total == len(_sql_matches(query))
+    else:  # the last word as a prefix finds at least what the whole word finds
+        assert set(_sql_matches(query)) <= set(titles(results))
+
+
+@on_postgresql
+def test_on_postgresql_a_new_search_costs_two_queries_once_the_indexes_are_built(
+    network, publish_innovation, django_assert_num_queries
+):
+    for n in range(30):
+        publish_innovation(network, f"Renal {n}", "Renal care" + " kidney" * n, care_settings=["acute"])
+    search(kind="innovation", query="care")
+    with django_assert_num_queries(2):  # the token with the query's lexemes; the page's titles and snippets
+        results = search(kind="innovation", query="renal", filters={"care_setting": ["acute"]}, page=2, per_page=5)
+    assert results.total == 30
+    # ranked by BM25: "renal" as often in each, so the shorter the document the higher (page 2: ranks 6-10)
+    assert titles(results) == [f"Renal {n}" for n in range(5, 10)]
+    assert [hit.rank for hit in results.hits] == sorted((hit.rank for hit in results.hits), reverse=True)
+    assert "<mark>Renal</mark>" in results.hits[0].snippet
+
+
+@on_postgresql
+def test_on_postgresql_sql_answers_while_another_thread_builds_the_text_index(network, publish_innovation):
+    from innovatorium.search import selectors
+
+    publish_innovation(network, "Falls at home", "Sensors for frail people at home.")
+    publish_innovation(network, "Inhaler", "Asthma care at home.")
+    key = selectors._cache_key("innovation")
+    lock = selectors._TEXT_BUILD_LOCKS.setdefault(key, __import__("threading").Lock())
+    with lock:  # as if another thread were building it
+        meanwhile = search(kind="innovation", query="home")
+        assert selectors._TEXT_INDEXES.get(key) is None or selectors._TEXT_INDEXES[key].token != (
+            SearchIndexVersion.objects.get().token
+        )
+    selectors.forget_kept_results()
+    after = search(kind="innovation", query="home")
+    assert selectors._TEXT_INDEXES[key].token == SearchIndexVersion.objects.get().token
+    assert sorted(titles(meanwhile)) == sorted(titles(after)) == ["Falls at home", "Inhaler"]
+    assert meanwhile.total == after.total == 2
+
+
+@on_postgresql
+def test_on_postgresql_phrases_are_answered_by_postgresql(network, publish_innovation):
+    from innovatorium.search import selectors
+
+    publish_innovation(network, "Together", "Text messaging for clinics.")
+    publish_innovation(network, "Apart", "Messaging by text for clinics.")
+    selectors._TEXT_INDEXES.clear()
+    assert titles(search(kind="innovation", query='"text messaging"')) == ["Together"]
+    assert not selectors._TEXT_INDEXES  # a phrase never needed the in-memory index
