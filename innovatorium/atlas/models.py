@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 
 from innovatorium.atlas import taxonomy
@@ -88,7 +91,12 @@ class Innovation(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("atlas:innovation", kwargs={"network_slug": self.network.slug, "innovation_slug": self.slug})
+        network_slug, slug = self.network.slug, self.slug
+        if _PLAIN_SLUG.fullmatch(network_slug) and _PLAIN_SLUG.fullmatch(slug):
+            # A page of results links twenty innovations; filling in the reversed shape is 30 times cheaper.
+            network_part, rest = _innovation_url_shape(get_script_prefix(), get_urlconf())
+            return network_part + network_slug + rest.replace(_SLUG_MARK, slug)
+        return reverse("atlas:innovation", kwargs={"network_slug": network_slug, "innovation_slug": slug})
 
     @property
     def is_published(self) -> bool:
@@ -204,3 +212,16 @@ class CollectionItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.position}. {self.innovation}"
+
+
+_PLAIN_SLUG = re.compile(r"[-a-zA-Z0-9_]+")  # nothing reverse() would quote
+_NETWORK_MARK, _SLUG_MARK = "network-0slug0-mark", "innovation-0slug0-mark"
+
+
+@lru_cache(maxsize=8)
+def _innovation_url_shape(script_prefix: str, urlconf: str | None) -> tuple[str, str]:
+    """An innovation's URL cut at the network's slug, with a mark where the innovation's slug goes (per script
+    prefix and URLconf, which reverse() depends on)."""
+    url = reverse("atlas:innovation", kwargs={"network_slug": _NETWORK_MARK, "innovation_slug": _SLUG_MARK})
+    before, _mark, after = url.partition(_NETWORK_MARK)
+    return before, after

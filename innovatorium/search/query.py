@@ -25,6 +25,7 @@ MARK_END = "\ue001"
 _WORD = re.compile(r"[^\W_]+")
 # A "chunk" is a quoted phrase or a run of non-space characters.
 _CHUNK = re.compile(r'["“”„]([^"“”„]*)["“”„]?|([^\s"“”„]+)')
+_MARKERS = re.compile(f"([{MARK_START}{MARK_END}])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ue000\ue001]")
 
 
@@ -126,20 +127,21 @@ def highlight(snippet: str) -> str:
         snippet.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         .replace('"', "&quot;").replace("'", "&#x27;")
     )
-    # Unbalanced markers (a snippet cut mid-match) must never leave an open tag.
+    # Unbalanced markers (a snippet cut mid-match) must never leave an open tag. Split on the markers rather than
+    # walk character by character: twenty snippets a page, and the walk was a tenth of a search's Python time.
     out: list[str] = []
     open_mark = False
-    for char in escaped:
-        if char == MARK_START:
+    for piece in _MARKERS.split(escaped):
+        if piece == MARK_START:
             if not open_mark:
                 out.append("<mark>")
                 open_mark = True
-        elif char == MARK_END:
+        elif piece == MARK_END:
             if open_mark:
                 out.append("</mark>")
                 open_mark = False
-        else:
-            out.append(char)
+        elif piece:
+            out.append(piece)
     if open_mark:
         out.append("</mark>")
     return "".join(out)

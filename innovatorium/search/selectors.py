@@ -547,6 +547,31 @@ def _keep(key: tuple[Any, ...], results: SearchResults) -> None:
             _RESULTS.popitem(last=False)
 
 
+# The same search asked by several threads at once (a popular search just after a write emptied the page cache)
+# is worked out by the first; the others wait for its result rather than each doing the same work.
+_IN_FLIGHT: dict[tuple[Any, ...], threading.Event] = {}
+SAME_SEARCH_WAIT_SECONDS = 10.0
+
+
+def _join_same_search(key: tuple[Any, ...]) -> tuple[bool, SearchResults | None]:
+    """(True, None): this thread is the first to ask, and works it out. (False, results): another thread just
+    did. (False, None): another thread was asked but kept nothing (an error, or the index changed): work it out."""
+    with _RESULTS_LOCK:
+        running = _IN_FLIGHT.get(key)
+        if running is None:
+            _IN_FLIGHT[key] = threading.Event()
+            return True, None
+    running.wait(SAME_SEARCH_WAIT_SECONDS)
+    return False, _kept(key)
+
+
+def _leave_same_search(key: tuple[Any, ...]) -> None:
+    with _RESULTS_LOCK:
+        running = _IN_FLIGHT.pop(key, None)
+    if running is not None:
+        running.set()
+
+
 def prepare_indexes(kind: str) -> None:
     """Build this process's in-memory indexes of a kind for the current index version, if they are not built
     (the load bench warms every process this way, as it warms connections)."""
@@ -575,7 +600,6 @@ def search(
     vendor = _vendor()
     per_page = max(1, min(int(per_page), MAX_PER_PAGE))
     page = max(1, int(page))
-    offset = (page - 1) * per_page
     filters = clean_filters(kind, filters)
     parsed = q.parse(query, prefix_last=prefix_last)
     expression = _expression(vendor, parsed)
@@ -589,6 +613,24 @@ def search(
     if token is not None and (kept := _kept((token, *asked))) is not None:
         return kept
 
+    leader, answered = _join_same_search((token, *asked)) if token is not None else (False, None)
+    if answered is not None:
+        return answered
+    try:
+        return _answer(
+            kind=kind, vendor=vendor, query=query, expression=expression, filters=filters, network_slug=network_slug,
+            page=page, per_page=per_page, token=token, tsquery_text=tsquery_text, asked=asked,
+        )
+    finally:
+        if leader:
+            _leave_same_search((token, *asked))
+
+
+def _answer(
+    *, kind: str, vendor: str, query: str, expression: str, filters: dict[str, list[str]], network_slug: str | None,
+    page: int, per_page: int, token: int | None, tsquery_text: str | None, asked: tuple[Any, ...],
+) -> SearchResults:
+    offset = (page - 1) * per_page
     in_memory = _text_matches(kind, token, tsquery_text) if vendor == "postgresql" and expression else None
     if in_memory is not None:
         index, text, terms, matched = in_memory

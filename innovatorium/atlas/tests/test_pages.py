@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from django.urls import reverse
+import pytest
+from django.urls import NoReverseMatch, reverse
 
 from innovatorium.atlas import services
 from innovatorium.atlas.models import PublicationStatus
@@ -173,3 +174,22 @@ def test_an_innovation_cannot_take_a_slug_the_atlas_uses_for_its_own_pages(netwo
 def test_search_results_highlight_the_words_that_matched(client, published):
     page = client.get(reverse("atlas:search"), {"q": "nurse"}).content.decode()
     assert "<mark>" in page
+
+
+def test_an_innovations_link_is_what_reverse_gives_under_any_script_prefix(published):
+    from django.urls import set_script_prefix
+
+    from innovatorium.atlas.models import Innovation
+
+    innovation = Innovation.objects.select_related("network").get(pk=published.pk)
+    expected = reverse("atlas:innovation", kwargs={"network_slug": innovation.network.slug,
+                                                   "innovation_slug": innovation.slug})
+    assert innovation.get_absolute_url() == expected
+    try:
+        set_script_prefix("/innovatorium/")
+        assert innovation.get_absolute_url() == "/innovatorium" + expected
+    finally:
+        set_script_prefix("/")
+    innovation.slug = "ünïcode-slug"  # not a slug the URL accepts: reverse() decides, as before, and refuses it
+    with pytest.raises(NoReverseMatch):
+        innovation.get_absolute_url()

@@ -410,3 +410,45 @@ def test_on_postgresql_phrases_are_answered_by_postgresql(network, publish_innov
     selectors._TEXT_INDEXES.clear()
     assert titles(search(kind="innovation", query='"text messaging"')) == ["Together"]
     assert not selectors._TEXT_INDEXES  # a phrase never needed the in-memory index
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_search_asked_at_once_is_worked_out_once(network, publish_innovation, monkeypatch):
+    import threading
+
+    from django.db import connections
+
+    from innovatorium.search import selectors
+
+    publish_innovation(network, "Renal 0", "Renal care")
+    real, calls, started, release = selectors._answer, [], threading.Event(), threading.Event()
+
+    def slow_answer(**kwargs):
+        calls.append(kwargs["query"])
+        started.set()
+        release.wait(10)
+        return real(**kwargs)
+
+    monkeypatch.setattr(selectors, "_answer", slow_answer)
+    answers = []
+
+    def ask():
+        try:
+            answers.append(search(kind="innovation", query="renal"))
+        finally:
+            connections.close_all()
+
+    first = threading.Thread(target=ask)
+    first.start()
+    assert started.wait(10)
+    others = [threading.Thread(target=ask) for _ in range(3)]
+    for thread in others:
+        thread.start()
+    threading.Event().wait(0.5)  # time for the others to reach the search (without the wait, each would start)
+    assert len(selectors._IN_FLIGHT) == 1 and all(t.is_alive() for t in others)
+    release.set()
+    for thread in [first, *others]:
+        thread.join(10)
+    assert calls == ["renal"] and len(answers) == 4
+    assert all(answer is answers[0] for answer in answers) and answers[0].total == 1
+    assert not selectors._IN_FLIGHT
