@@ -90,6 +90,14 @@ class Innovation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    # Django's generated get_FOO_display() rebuilds a hashable copy of the choices on every call; a result card
+    # calls both, twenty cards a page.
+    def get_stage_display(self) -> str:
+        return taxonomy.STAGES.get(self.stage, self.stage)
+
+    def get_innovation_type_display(self) -> str:
+        return taxonomy.INNOVATION_TYPES.get(self.innovation_type, self.innovation_type)
+
     def get_absolute_url(self) -> str:
         network_slug, slug = self.network.slug, self.slug
         if _PLAIN_SLUG.fullmatch(network_slug) and _PLAIN_SLUG.fullmatch(slug):

@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import rules
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 
 def _navigation(request: HttpRequest) -> list[dict[str, Any]]:
     match = request.resolver_match
     network_slug = match.kwargs.get("network_slug") if match else None
     path = request.path
+    nav = []
+    for label, href in _items(network_slug, get_script_prefix(), get_urlconf()):
+        current = path == href or (href != "/" and path.startswith(href) and label != "What we do")
+        nav.append({"label": label, "href": href, "current": current})
+    return nav
+
+
+@lru_cache(maxsize=256)
+def _items(network_slug: str | None, script_prefix: str, urlconf: str | None) -> tuple[tuple[str, str], ...]:
+    """The navigation's links, reversed once per network (and script prefix and URLconf, which reverse() reads):
+    every page draws them."""
     if network_slug:
         kwargs = {"network_slug": network_slug}
         items = [
@@ -35,11 +47,7 @@ def _navigation(request: HttpRequest) -> list[dict[str, Any]]:
             ("Spread", reverse("adoption:national")),
             ("Record", reverse("record:list")),
         ]
-    nav = []
-    for label, href in items:
-        current = path == href or (href != "/" and path.startswith(href) and label != "What we do")
-        nav.append({"label": label, "href": href, "current": current})
-    return nav
+    return tuple(items)
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
