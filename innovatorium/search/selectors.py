@@ -287,8 +287,9 @@ def _build_text_index(kind: str) -> ti.TextIndex:
         f" FROM {DOC} d, unnest(d.search_vector) u WHERE d.kind = %s GROUP BY u.lexeme) per_lexeme",
         [kind],
     )
-    token, lexemes, counts, postings = rows[0]
+    token, lexemes, counts, postings = rows.pop()
     pairs = fi.parse_ids(postings).reshape(-1, 2)
+    del postings  # tens of megabytes of text at national scale: let it go before the arrays are sorted
     return ti.build(
         token=_token(token), lexemes=list(lexemes or []), counts=fi.parse_ids(counts), ids=pairs[:, 0],
         codes=pairs[:, 1],

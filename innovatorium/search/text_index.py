@@ -42,9 +42,9 @@ class TextIndex:
     token: int | None
     lexemes: tuple[str, ...]  # sorted
     starts: np.ndarray  # int64, len(lexemes) + 1: postings of lexeme k are [starts[k], starts[k + 1])
-    ids: np.ndarray  # int64 document ids, ascending within each lexeme
-    frequency: np.ndarray  # float32 weighted term frequency, parallel to `ids`
-    doc_ids: np.ndarray  # int64, ascending: every document
+    ids: np.ndarray  # document ids (int32 while they fit, else int64), ascending within each lexeme
+    frequency: np.ndarray  # uint16 weighted term frequency (at most 10 + 255), parallel to `ids`
+    doc_ids: np.ndarray  # every document's id (as `ids`), ascending
     doc_length: np.ndarray  # float32 tokens per document, parallel to `doc_ids`
 
     @property
@@ -69,7 +69,7 @@ class TextIndex:
         """(ids ascending, weighted frequency) of the documents the term matches."""
         rows = self._rows(term)
         if len(rows) == 0:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint16)
         if len(rows) == 1:
             k = rows[0]
             span = slice(int(self.starts[k]), int(self.starts[k + 1]))
@@ -78,7 +78,7 @@ class TextIndex:
         ids = np.concatenate([self.ids[self.starts[k]:self.starts[k + 1]] for k in rows])
         frequency = np.concatenate([self.frequency[self.starts[k]:self.starts[k + 1]] for k in rows])
         unique, where = np.unique(ids, return_inverse=True)
-        return unique, np.bincount(where, weights=frequency).astype(np.float32)
+        return unique, np.bincount(where, weights=frequency).astype(np.uint32)
 
     def matches(self, terms: Sequence[Term]) -> np.ndarray:
         """Ids (ascending) of the documents every term matches; no terms match nothing."""
@@ -167,7 +167,7 @@ def build(
     in_title = codes >= 256
     occurrences = codes % 256
     # the title occurrence counts TITLE_WEIGHT, every other occurrence (the body's) once
-    frequency = (TITLE_WEIGHT * in_title + BODY_WEIGHT * (occurrences - in_title)).astype(np.float32)
+    frequency = (TITLE_WEIGHT * in_title + BODY_WEIGHT * (occurrences - in_title)).astype(np.uint16)
     doc_ids, where = np.unique(ids, return_inverse=True)
     doc_length = np.bincount(where, weights=occurrences, minlength=len(doc_ids)).astype(np.float32)
     # order postings by lexeme (alphabetically, for prefixes), then id
@@ -179,7 +179,10 @@ def build(
     sorted_counts = counts[order_of_lexemes]
     starts = np.zeros(len(lexemes) + 1, dtype=np.int64)
     np.cumsum(sorted_counts, out=starts[1:])
+    # Ids as 32-bit integers while they fit: half the memory (4.4 million postings at national scale).
+    id_type = np.int32 if not len(ids) or int(ids.max()) < 2**31 else np.int64
     return TextIndex(
-        token=token, lexemes=tuple(lexemes[k] for k in order_of_lexemes), starts=starts, ids=ids[order],
-        frequency=frequency[order], doc_ids=doc_ids, doc_length=doc_length,
+        token=token, lexemes=tuple(lexemes[k] for k in order_of_lexemes), starts=starts,
+        ids=ids[order].astype(id_type), frequency=frequency[order], doc_ids=doc_ids.astype(id_type),
+        doc_length=doc_length,
     )

@@ -133,3 +133,10 @@ def test_an_empty_index_matches_and_ranks_nothing():
     assert index.size == 0
     assert index.matches([ti.Term("care")]).tolist() == []
     assert ti.top(np.zeros(0, dtype=np.int64), np.zeros(0), 0, 20) == []
+
+
+def test_ids_beyond_32_bits_are_kept_whole():
+    big = 2**31 + 5
+    index = build({big: {"care": (1, False)}, 7: {"care": (2, True)}})
+    assert index.ids.dtype == np.int64 and index.matches([ti.Term("care")]).tolist() == [7, big]
+    assert build({7: {"care": (1, False)}}).ids.dtype == np.int32  # half the memory while ids fit
