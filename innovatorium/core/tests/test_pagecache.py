@@ -53,6 +53,66 @@ def test_a_kept_page_is_compressed_and_served_whole(network, visitor):
     assert zlib.decompress(stored) == first.content
     assert Client().get(f"/{network.slug}/").content == first.content
 
+
+def test_threads_missing_the_same_page_at_once_wait_for_one_rendering(settings):
+    import threading
+
+    from django.http import HttpResponse
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    rendered, release = [], threading.Event()
+
+    def view(request):
+        rendered.append(request.path)
+        release.wait(10)
+        return HttpResponse(f"<p>{request.path}</p>")
+
+    site = pagecache.PageCacheMiddleware(lambda request: site.process_view(request, view) or view(request))
+    pages = {}
+
+    def visit(name, path):
+        pages[name] = site(RequestFactory().get(path))
+
+    threads = [threading.Thread(target=visit, args=(n, "/popular/")) for n in range(4)]
+    threads.append(threading.Thread(target=visit, args=(4, "/other/")))  # another page does not wait
+    for thread in threads:
+        thread.start()
+    threading.Event().wait(0.5)  # every thread has reached the page by now
+    assert sorted(rendered) == ["/other/", "/popular/"]
+    release.set()
+    for thread in threads:
+        thread.join(10)
+    assert sorted(pages[n]["X-Page-Cache"] for n in range(4)) == ["hit", "hit", "hit", "miss"]
+    assert {pages[n].content for n in range(4)} == {b"<p>/popular/</p>"} and pages[4]["X-Page-Cache"] == "miss"
+    assert not pagecache._RENDERING
+
+
+def test_a_page_that_may_not_be_kept_still_lets_the_waiting_threads_go(settings):
+    import threading
+
+    from django.http import HttpResponseNotFound
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    rendered, release = [], threading.Event()
+
+    def view(request):
+        rendered.append(1)
+        release.wait(10)
+        return HttpResponseNotFound("<p>Not here</p>")
+
+    site = pagecache.PageCacheMiddleware(lambda request: site.process_view(request, view) or view(request))
+    answers = []
+    threads = [threading.Thread(target=lambda: answers.append(site(RequestFactory().get("/gone/")))) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    threading.Event().wait(0.3)
+    release.set()
+    for thread in threads:
+        thread.join(10)
+    # nothing was kept, so each waiting thread rendered the page itself once the first had finished
+    assert len(rendered) == 3 and [a.status_code for a in answers] == [404, 404, 404]
+    assert not pagecache._RENDERING
+
 def test_a_page_with_a_csp_nonce_gets_a_fresh_one_on_every_hit(settings):
     from csp.middleware import CSPMiddleware
     from django.http import HttpResponse
