@@ -90,14 +90,6 @@ class Innovation(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    # Django's generated get_FOO_display() rebuilds a hashable copy of the choices on every call; a result card
-    # calls both, twenty cards a page.
-    def get_stage_display(self) -> str:
-        return taxonomy.STAGES.get(self.stage, self.stage)
-
-    def get_innovation_type_display(self) -> str:
-        return taxonomy.INNOVATION_TYPES.get(self.innovation_type, self.innovation_type)
-
     def get_absolute_url(self) -> str:
         network_slug, slug = self.network.slug, self.slug
         if _PLAIN_SLUG.fullmatch(network_slug) and _PLAIN_SLUG.fullmatch(slug):
@@ -105,6 +97,14 @@ class Innovation(models.Model):
             network_part, rest = _innovation_url_shape(get_script_prefix(), get_urlconf())
             return network_part + network_slug + rest.replace(_SLUG_MARK, slug)
         return reverse("atlas:innovation", kwargs={"network_slug": network_slug, "innovation_slug": slug})
+
+    # Django's generated get_FOO_display() rebuilds a hashable copy of the choices on every call; a result card
+    # calls both, twenty cards a page.
+    def get_stage_display(self) -> str:
+        return taxonomy.STAGES.get(self.stage, self.stage)
+
+    def get_innovation_type_display(self) -> str:
+        return taxonomy.INNOVATION_TYPES.get(self.innovation_type, self.innovation_type)
 
     @property
     def is_published(self) -> bool:

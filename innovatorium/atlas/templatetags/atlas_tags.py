@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.template.defaultfilters import truncatechars
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -46,3 +47,37 @@ def facet_checkboxes(name: str, counts: list[Any], path: str) -> str:
 def any_selected(counts: list[Any]) -> bool:
     """Whether any of a filter's values is ticked (its group then stays open)."""
     return any(facet.selected for facet in counts)
+
+
+@register.simple_tag
+def result_cards(hits: list[tuple[Any, Any]], kind: str, query: str) -> str:
+    """A page of results as NHS.UK clickable cards.
+
+    Made here rather than by a template loop for the same reason as the checkboxes: twenty cards of variable
+    lookups were a quarter of an uncached search page's render. Every part is escaped except the snippet, which
+    search made safe (its text escaped, only <mark> added).
+    """
+    card = (
+        '<li class="nhsuk-card nhsuk-card--clickable">\n'
+        '<div class="nhsuk-card__content">\n'
+        '<h3 class="nhsuk-card__heading nhsuk-heading-s"><a class="nhsuk-card__link" href="{url}">{title}</a></h3>\n'
+        '<p class="nhsuk-card__description">{description}</p>\n'
+        '<p class="nhsuk-body-s nhsuk-u-margin-bottom-0">{network}{about}</p>\n'
+        "</div>\n"
+        "</li>\n"
+    )
+    cards = []
+    for hit, obj in hits:
+        if query or kind != "innovation":
+            description = hit.snippet  # already safe HTML
+        else:
+            description = escape(truncatechars(obj.summary, 240))
+        about = ""
+        if kind == "innovation":
+            about = (f' · <strong class="nhsuk-tag nhsuk-tag--blue">{escape(obj.get_stage_display())}</strong>'
+                     f" · {escape(obj.get_innovation_type_display())}")
+        cards.append(card.format(
+            url=escape(obj.get_absolute_url()), title=escape(hit.title), description=description,
+            network=escape(obj.network.name), about=about,
+        ))
+    return mark_safe("".join(cards))  # noqa: S308 - every part is escaped above, the snippet by search

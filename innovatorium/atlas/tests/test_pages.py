@@ -85,6 +85,11 @@ def test_html_in_an_innovation_is_shown_as_text(client, network, facilitator):
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; app" in page
     assert "&lt;b&gt;bold&lt;/b&gt;" in page
+    for params in ({}, {"q": "app"}):  # the result cards: the summary when browsing, a snippet when searching
+        listed = client.get(reverse("atlas:search"), params).content.decode()
+        assert "<script>alert(1)</script>" not in listed and "<b>bold</b>" not in listed
+        assert "&lt;script&gt;alert(1)&lt;/script&gt; app" in listed
+    assert "&lt;b&gt;bold&lt;/b&gt; claim" in client.get(reverse("atlas:search")).content.decode()
 
 
 def test_the_innovation_page_takes_a_bounded_number_of_queries(client, published, django_assert_max_num_queries):
