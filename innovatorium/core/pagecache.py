@@ -31,7 +31,6 @@ hit on an Atlas search page took 1.25 ms in process, against 1.41 ms uncompresse
 from __future__ import annotations
 
 import hashlib
-import threading
 import zlib
 from collections.abc import Callable
 from typing import Any
@@ -42,6 +41,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
 from innovatorium.core import writes
+from innovatorium.core.inflight import InFlight
 
 SITE = "site"
 DELIBERATION = "deliberation"
@@ -144,7 +144,7 @@ class PageCacheMiddleware:
             return self._respond(request, state, seconds)
         finally:
             if state.get("first"):  # let the threads waiting for this page go, stored or not
-                _finish_rendering(state["key"])
+                _RENDERING.leave(state["key"])
 
     def _respond(self, request: HttpRequest, state: dict[str, Any], seconds: int) -> HttpResponse:
         response = self.get_response(request)
@@ -182,8 +182,9 @@ class PageCacheMiddleware:
         state["versions"] = tuple(versions)
         entry = found.get(state["key"])
         if not _current(entry, state["versions"]) and request.method == "GET":
-            waited_for = _start_rendering(state)
+            waited_for = _RENDERING.join(state["key"])
             if waited_for is None:
+                state["first"] = True
                 return None  # this thread renders the page
             waited_for.wait(SAME_PAGE_WAIT_SECONDS)
             entry = cache.get(state["key"])
@@ -205,22 +206,4 @@ def _current(entry: Any, versions: tuple[str, ...]) -> bool:
 
 
 SAME_PAGE_WAIT_SECONDS = 5.0
-_RENDERING: dict[str, threading.Event] = {}
-_RENDERING_LOCK = threading.Lock()
-
-
-def _start_rendering(state: dict[str, Any]) -> threading.Event | None:
-    """None when this thread is the first to miss the page (it renders it); else the event to wait for."""
-    with _RENDERING_LOCK:
-        running = _RENDERING.get(state["key"])
-        if running is None:
-            _RENDERING[state["key"]] = threading.Event()
-            state["first"] = True
-        return running
-
-
-def _finish_rendering(key: str) -> None:
-    with _RENDERING_LOCK:
-        running = _RENDERING.pop(key, None)
-    if running is not None:
-        running.set()
+_RENDERING = InFlight()

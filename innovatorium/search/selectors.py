@@ -40,6 +40,7 @@ from django.db import connection
 
 from innovatorium.atlas import taxonomy
 from innovatorium.challenges.models import ChallengeStatus
+from innovatorium.core.inflight import InFlight
 from innovatorium.search import facet_index as fi
 from innovatorium.search import query as q
 from innovatorium.search import text_index as ti
@@ -550,27 +551,18 @@ def _keep(key: tuple[Any, ...], results: SearchResults) -> None:
 
 # The same search asked by several threads at once (a popular search just after a write emptied the page cache)
 # is worked out by the first; the others wait for its result rather than each doing the same work.
-_IN_FLIGHT: dict[tuple[Any, ...], threading.Event] = {}
+_IN_FLIGHT = InFlight()
 SAME_SEARCH_WAIT_SECONDS = 10.0
 
 
 def _join_same_search(key: tuple[Any, ...]) -> tuple[bool, SearchResults | None]:
     """(True, None): this thread is the first to ask, and works it out. (False, results): another thread just
     did. (False, None): another thread was asked but kept nothing (an error, or the index changed): work it out."""
-    with _RESULTS_LOCK:
-        running = _IN_FLIGHT.get(key)
-        if running is None:
-            _IN_FLIGHT[key] = threading.Event()
-            return True, None
+    running = _IN_FLIGHT.join(key)
+    if running is None:
+        return True, None
     running.wait(SAME_SEARCH_WAIT_SECONDS)
     return False, _kept(key)
-
-
-def _leave_same_search(key: tuple[Any, ...]) -> None:
-    with _RESULTS_LOCK:
-        running = _IN_FLIGHT.pop(key, None)
-    if running is not None:
-        running.set()
 
 
 def prepare_indexes(kind: str) -> None:
@@ -624,7 +616,7 @@ def search(
         )
     finally:
         if leader:
-            _leave_same_search((token, *asked))
+            _IN_FLIGHT.leave((token, *asked))
 
 
 def _answer(
