@@ -276,33 +276,48 @@ def _matches(kind: str, vendor: str, expression: str) -> tuple[fi.FacetIndex, np
 # seconds at national scale); meanwhile the other threads search with SQL, as they always do for phrases.
 _TEXT_INDEXES: dict[tuple[str, str, str], ti.TextIndex] = {}
 _TEXT_BUILD_LOCKS: dict[tuple[str, str, str], threading.Lock] = {}
+_TEXT_TOO_BIG: dict[tuple[str, str, str], int | None] = {}  # the index version at which the index was too big
+# The text index is built only while the GIN index of the tsvectors is at most this size. GIN takes about 5 bytes
+# a posting, and a text index holds about 6 and needs some 80 more while it is built: the national bench's
+# 4.4 million postings (24 MB of GIN) took 3-5 s and 350 MB; the search bench's longer documents, 17 million
+# postings (88 MB of GIN), took 30 s (gunicorn's request timeout) and 1.4 GB. Beyond it, SQL answers every search.
+TEXT_INDEX_MAX_GIN_BYTES = 40_000_000
 
 
-def _build_text_index(kind: str) -> ti.TextIndex:
-    # Postings grouped by lexeme, in one statement with the version token. A code is the lexeme's count in the
-    # document, plus 256 when its first occurrence is in the title (weight A: the title comes first).
+def _build_text_index(kind: str) -> tuple[int | None, ti.TextIndex | None]:
+    """(version token, the text index, or None when the index is too big to hold: see TEXT_INDEX_MAX_GIN_BYTES)."""
+    # Postings grouped by lexeme, in one statement with the version token and the size check (evaluated once,
+    # before any row is read). A code is the lexeme's count in the document, plus 256 when its first occurrence
+    # is in the title (weight A: the title comes first).
     rows = _rows(
-        f"SELECT ({VERSION_SQL}), array_agg(lexeme), string_agg(n::text, ','), string_agg(postings, ',') FROM ("
+        f"WITH size AS (SELECT pg_relation_size('search_doc_vector'::regclass) AS gin_bytes)"
+        f" SELECT ({VERSION_SQL}), (SELECT gin_bytes FROM size), array_agg(lexeme), string_agg(n::text, ','),"
+        f" string_agg(postings, ',') FROM ("
         f" SELECT u.lexeme, count(*) AS n, string_agg(d.id::text || ',' || (least(coalesce(cardinality(u.positions),"
         f" 1), 255) + CASE WHEN u.weights[1] = 'A' THEN 256 ELSE 0 END)::text, ',') AS postings"
-        f" FROM {DOC} d, unnest(d.search_vector) u WHERE d.kind = %s GROUP BY u.lexeme) per_lexeme",
-        [kind],
+        f" FROM {DOC} d, unnest(d.search_vector) u"
+        f" WHERE d.kind = %s AND (SELECT gin_bytes FROM size) <= %s GROUP BY u.lexeme) per_lexeme",
+        [kind, TEXT_INDEX_MAX_GIN_BYTES],
     )
-    token, lexemes, counts, postings = rows.pop()
+    token, gin_bytes, lexemes, counts, postings = rows.pop()
+    if gin_bytes is not None and gin_bytes > TEXT_INDEX_MAX_GIN_BYTES:
+        return _token(token), None
     pairs = fi.parse_ids(postings).reshape(-1, 2)
     del postings  # tens of megabytes of text at national scale: let it go before the arrays are sorted
-    return ti.build(
+    return _token(token), ti.build(
         token=_token(token), lexemes=list(lexemes or []), counts=fi.parse_ids(counts), ids=pairs[:, 0],
         codes=pairs[:, 1],
     )
 
 
 def _current_text_index(key: tuple[str, str, str], token: int, kind: str) -> ti.TextIndex | None:
-    """This process's text index at version `token`; None while another thread builds one, or when the index
-    changed again while this thread built it."""
+    """This process's text index at version `token`; None while another thread builds one, when the index
+    changed again while this thread built it, or when it is too big to hold at this version."""
     index = _TEXT_INDEXES.get(key)
     if index is not None and index.token == token:
         return index
+    if key in _TEXT_TOO_BIG and _TEXT_TOO_BIG[key] == token:
+        return None
     with _INDEX_LOCK:
         lock = _TEXT_BUILD_LOCKS.setdefault(key, threading.Lock())
     if not lock.acquire(blocking=False):
@@ -310,7 +325,11 @@ def _current_text_index(key: tuple[str, str, str], token: int, kind: str) -> ti.
     try:
         index = _TEXT_INDEXES.get(key)
         if index is None or index.token != token:
-            index = _build_text_index(kind)
+            built_at, index = _build_text_index(kind)
+            if index is None:
+                _TEXT_INDEXES.pop(key, None)
+                _TEXT_TOO_BIG[key] = built_at
+                return None
             if index.token is not None:
                 _TEXT_INDEXES[key] = index
         return index if index.token == token else None

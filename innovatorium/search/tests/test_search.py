@@ -452,3 +452,30 @@ def test_the_same_search_asked_at_once_is_worked_out_once(network, publish_innov
     assert calls == ["renal"] and len(answers) == 4
     assert all(answer is answers[0] for answer in answers) and answers[0].total == 1
     assert not selectors._IN_FLIGHT
+
+
+@on_postgresql
+def test_on_postgresql_a_text_index_too_big_to_hold_is_never_built_and_sql_answers(
+    network, publish_innovation, monkeypatch
+):
+    from django.db import connection as db
+    from django.test.utils import CaptureQueriesContext
+
+    from innovatorium.search import selectors
+
+    publish_innovation(network, "Falls at home", "Sensors for frail people at home.")
+    publish_innovation(network, "Inhaler", "Asthma care at home.")
+    key = selectors._cache_key("innovation")
+    selectors._TEXT_INDEXES.pop(key, None)
+    monkeypatch.setattr(selectors, "TEXT_INDEX_MAX_GIN_BYTES", 0)  # any GIN index is over the limit
+    found = search(kind="innovation", query="home")
+    assert sorted(titles(found)) == ["Falls at home", "Inhaler"] and found.total == 2
+    assert key not in selectors._TEXT_INDEXES
+    assert selectors._TEXT_TOO_BIG[key] == SearchIndexVersion.objects.get().token
+    with CaptureQueriesContext(db) as queries:  # at this version it is not tried again
+        assert titles(search(kind="innovation", query="asthma")) == ["Inhaler"]
+    assert not any("unnest(" in query["sql"] for query in queries.captured_queries)
+    publish_innovation(network, "Asthma app", "Reminders.")  # a new version: tried again, and held once it fits
+    monkeypatch.setattr(selectors, "TEXT_INDEX_MAX_GIN_BYTES", 2**40)
+    assert sorted(titles(search(kind="innovation", query="asthma"))) == ["Asthma app", "Inhaler"]
+    assert selectors._TEXT_INDEXES[key].token == SearchIndexVersion.objects.get().token
