@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "innovatorium.core.middleware.NoVersionDisclosureMiddleware",  # outermost: covers static files and errors
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Signed-out visitors' pages, served before the session, auth and CSP middleware (core/pagecache.py).
+    "innovatorium.core.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -92,7 +94,6 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "innovatorium.people.middleware.StaffMFAMiddleware",
-    "innovatorium.core.pagecache.PageCacheMiddleware",  # innermost: signed-out visitors' pages (core/pagecache.py)
 ]
 
 ROOT_URLCONF = "config.urls"

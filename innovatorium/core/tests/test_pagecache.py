@@ -36,9 +36,28 @@ def test_a_signed_out_visitors_second_visit_is_served_from_the_cache_with_every_
     second = Client().get(f"/{network.slug}/")
     assert first["X-Page-Cache"] == "miss" and second["X-Page-Cache"] == "hit"
     assert second.content == first.content and network.name in second.content.decode()
-    for header in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Content-Type"):
+    for header in (
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "X-Content-Type-Options",
+        "Content-Type",
+        "Referrer-Policy",
+        "Cross-Origin-Opener-Policy",
+        "Server",
+        "Vary",
+        "Content-Length",
+    ):
         assert second[header] == first[header]
 
+
+@pytest.mark.django_db
+def test_a_hit_is_answered_before_the_session_and_authentication_are_looked_at(network, visitor):
+    # Nothing of a visitor can reach a hit: the middleware that would read their session never ran.
+    first = visitor.get(f"/{network.slug}/")
+    second = Client().get(f"/{network.slug}/")
+    assert hasattr(first.wsgi_request, "session") and hasattr(first.wsgi_request, "user")
+    assert second["X-Page-Cache"] == "hit"
+    assert not hasattr(second.wsgi_request, "session") and not hasattr(second.wsgi_request, "user")
 
 
 @pytest.mark.django_db
@@ -113,6 +132,7 @@ def test_a_page_that_may_not_be_kept_still_lets_the_waiting_threads_go(settings)
     assert len(rendered) == 3 and [a.status_code for a in answers] == [404, 404, 404]
     assert not pagecache._RENDERING
 
+
 def test_a_page_with_a_csp_nonce_gets_a_fresh_one_on_every_hit(settings):
     from csp.middleware import CSPMiddleware
     from django.http import HttpResponse
@@ -122,8 +142,9 @@ def test_a_page_with_a_csp_nonce_gets_a_fresh_one_on_every_hit(settings):
     def view(request):
         return HttpResponse(f'<script nonce="{request.csp_nonce}" src="/a.js"></script><p>{request.csp_nonce}</p>')
 
-    inner = pagecache.PageCacheMiddleware(lambda request: inner.process_view(request, view) or view(request))
-    site = CSPMiddleware(inner)
+    site = pagecache.PageCacheMiddleware(
+        CSPMiddleware(lambda request: site.process_view(request, view) or view(request))
+    )
     pages = [site(RequestFactory().get("/nonce-page/")) for _ in range(3)]
     assert [page["X-Page-Cache"] for page in pages] == ["miss", "hit", "hit"]
     nonces = [NONCE.search(page.content.decode()).group(1) for page in pages]
@@ -207,12 +228,16 @@ def test_a_page_holding_a_csrf_token_or_setting_a_cookie_is_not_kept():
 @pytest.mark.django_db
 def test_a_page_with_a_form_for_signed_out_visitors_is_rendered_for_each_of_them(network, facilitator):
     conversation = deliberation.conversation_open(
-        network=network, actor=facilitator, question="What first?", seed_statements=["Foot checks"],
+        network=network,
+        actor=facilitator,
+        question="What first?",
+        seed_statements=["Foot checks"],
         allow_anonymous=True,
     )
     pages = [Client().get(conversation.get_absolute_url()) for _ in range(2)]
-    tokens = [re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()).group(1)
-              for page in pages]
+    tokens = [
+        re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()).group(1) for page in pages
+    ]
     assert all("X-Page-Cache" not in page for page in pages)
     assert tokens[0] != tokens[1] and all(page.cookies["csrftoken"].value for page in pages)
 
@@ -229,7 +254,10 @@ def test_htmx_fragments_and_whole_pages_are_kept_apart(network, visitor):
 @pytest.mark.django_db
 def test_votes_renew_the_conversation_but_not_the_rest_of_the_site(network, facilitator, visitor):
     conversation = deliberation.conversation_open(
-        network=network, actor=facilitator, question="What first?", seed_statements=["Foot checks"],
+        network=network,
+        actor=facilitator,
+        question="What first?",
+        seed_statements=["Foot checks"],
         allow_anonymous=True,
     )
     path = conversation.get_absolute_url() + "report/"  # the conversation page itself holds vote forms: never kept
@@ -270,17 +298,20 @@ def test_a_transaction_renews_the_pages_once_when_it_commits_and_not_at_all_when
     assert page["X-Page-Cache"] == "miss" and "Committed Region 2" in page.content.decode()
 
 
-@pytest.mark.parametrize(("sql", "table"), [
-    ('INSERT INTO "atlas_innovation" ("name") VALUES (%s)', "atlas_innovation"),
-    ('  update "people_membership" SET "role" = %s', "people_membership"),
-    ('DELETE FROM "networks_network" WHERE id = 1', "networks_network"),
-    ("INSERT OR IGNORE INTO adoption_adoption SELECT * FROM temp.load", "adoption_adoption"),
-    ('UPDATE OR ROLLBACK "public"."record_entry" SET x = 1', "record_entry"),
-    ('SELECT * FROM "atlas_innovation"', None),
-    ("SAVEPOINT s1", None),
-    ('DROP INDEX "x"', None),
-    ('CREATE INDEX "d" ON "atlas_innovation" ("name")', None),
-])
+@pytest.mark.parametrize(
+    ("sql", "table"),
+    [
+        ('INSERT INTO "atlas_innovation" ("name") VALUES (%s)', "atlas_innovation"),
+        ('  update "people_membership" SET "role" = %s', "people_membership"),
+        ('DELETE FROM "networks_network" WHERE id = 1', "networks_network"),
+        ("INSERT OR IGNORE INTO adoption_adoption SELECT * FROM temp.load", "adoption_adoption"),
+        ('UPDATE OR ROLLBACK "public"."record_entry" SET x = 1', "record_entry"),
+        ('SELECT * FROM "atlas_innovation"', None),
+        ("SAVEPOINT s1", None),
+        ('DROP INDEX "x"', None),
+        ('CREATE INDEX "d" ON "atlas_innovation" ("name")', None),
+    ],
+)
 def test_the_table_a_statement_writes_to_is_read_from_its_sql(sql, table):
     from innovatorium.core import writes
 
