@@ -14,7 +14,7 @@ from config.settings import *  # noqa: F403
 DEBUG = False
 ROOT_URLCONF = "config.bench_urls"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "innovatorium_cache",
+CACHES = {"default": {"BACKEND": "innovatorium.core.dbcache.DatabaseCache", "LOCATION": "innovatorium_cache",
                        "OPTIONS": {"MAX_ENTRIES": 20_000}}}
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 ALLAUTH_TRUSTED_PROXY_COUNT = 1

@@ -181,7 +181,7 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Caches carry rate-limit counters, so every web process must share one in production.
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "innovatorium_cache",
+        {"BACKEND": "innovatorium.core.dbcache.DatabaseCache", "LOCATION": "innovatorium_cache",
          "OPTIONS": {"MAX_ENTRIES": 20_000}}  # whole pages for signed-out visitors live here too
         if PRODUCTION
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
