@@ -87,8 +87,11 @@ def _take_part_state(request: HttpRequest, conversation: Conversation) -> str:
     return "open"
 
 
-def _conversation_context(request: HttpRequest, conversation: Conversation, **extra: Any) -> dict[str, Any]:
-    participant = _viewer(request, conversation)
+def _conversation_context(
+    request: HttpRequest, conversation: Conversation, *, viewer: Participant | None = None, **extra: Any
+) -> dict[str, Any]:
+    """What a conversation page shows; `viewer` is the participant when the caller has just looked them up."""
+    participant = viewer if viewer is not None else _viewer(request, conversation)
     state = _take_part_state(request, conversation)
     progress = selectors.next_for(conversation=conversation, participant=participant)
     return {
@@ -144,6 +147,7 @@ def conversation_vote(request: HttpRequest, network_slug: str, slug: str) -> Htt
     statement = get_object_or_404(Statement, pk=statement_pk, conversation=conversation)
     new_token = None
     said, problem = "", ""
+    participant = None
     try:
         ratelimit.check(request, ratelimit.VOTES)  # per address; the service limits each participant
         participant, new_token = _participant_for(request, conversation)
@@ -154,7 +158,7 @@ def conversation_vote(request: HttpRequest, network_slug: str, slug: str) -> Htt
         said = VOTE_SAID.get(word.strip().lower(), "Your vote is saved.")
     if htmx:
         request.COOKIES.setdefault(COOKIE, new_token or "")
-        context = _conversation_context(request, conversation, said=said, problem=problem)
+        context = _conversation_context(request, conversation, viewer=participant, said=said, problem=problem)
         response = render(request, "deliberation/conversation.html#statement-card", context)
     else:
         if problem:

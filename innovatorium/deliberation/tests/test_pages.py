@@ -85,6 +85,22 @@ def test_htmx_voting_swaps_in_the_next_statement(client, conversation, statement
     assert shown_statement(response) != first
 
 
+def test_an_htmx_vote_looks_its_participant_up_once_and_shows_their_progress(client, conversation, statements):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = shown_statement(client.get(url("conversation", conversation)))
+    client.post(url("vote", conversation), {"statement": first, "vote": "agree"}, headers={"HX-Request": "true"})
+    second = shown_statement(client.get(url("conversation", conversation)))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(url("vote", conversation), {"statement": second, "vote": "pass"},
+                               headers={"HX-Request": "true"})
+    lookups = [q["sql"] for q in queries.captured_queries
+               if q["sql"].startswith("SELECT") and 'FROM "deliberation_participant"' in q["sql"]]
+    assert len(lookups) == 1
+    assert "Statement 3 of 8" in response.content.decode() and shown_statement(response) not in (first, second)
+
+
 def test_after_the_last_statement_the_page_says_so(client, conversation, statements):
     for _ in statements:
         statement = shown_statement(client.get(url("conversation", conversation)))
