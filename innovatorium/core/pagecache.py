@@ -19,7 +19,12 @@ A request is served from the cache only when it is a GET or HEAD with no cookie 
 Authorization header (so nobody signed in, and nothing of a visitor's own, such as a conversation participant's
 token or a flash message, can be in it). A response is kept only when it is a plain 200 HTML page that set no
 cookie and used no CSRF token (a form's token is per visitor). The page's CSP nonce is swapped for a fresh one on
-every hit, so the policy stays strict.
+every hit, in the page and in its policy header, so the policy stays strict.
+
+The middleware sits just inside the security middleware, before the session, CSRF, authentication, messages and
+CSP middleware: a hit needs none of them, and skipping them halved a hit's CPU (profiled in process on
+PostgreSQL: 2.1 → 1.1 ms). So a kept page is stored with every header those middleware set on it, and a hit
+replays them.
 
 When several threads of one process miss the same page at once (a popular page just after a write), the first
 renders it and the others wait for it (at most SAME_PAGE_WAIT_SECONDS), then serve it from the cache. Pages are
