@@ -181,7 +181,7 @@ def test_production_turns_debug_off_and_secures_cookies_and_staff_sign_in(produc
         "SESSION_COOKIE_SECURE": True,
         "CSRF_COOKIE_SECURE": True,
         "REQUIRE_STAFF_MFA": True,
-        "CACHE": "django.core.cache.backends.db.DatabaseCache",
+        "CACHE": "innovatorium.core.dbcache.DatabaseCache",  # Django's, with a one-statement set
         "STATICFILES": "whitenoise.storage.CompressedManifestStaticFilesStorage",
     }
 

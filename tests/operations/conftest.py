@@ -22,7 +22,7 @@ from django.test import override_settings
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))  # bench/_server.py starts the site
 
-BENCH_CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "innovatorium_cache"}}
+BENCH_CACHES = {"default": {"BACKEND": "innovatorium.core.dbcache.DatabaseCache", "LOCATION": "innovatorium_cache"}}
 
 @dataclass
 class SharedDatabase:
