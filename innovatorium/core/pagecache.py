@@ -218,10 +218,14 @@ def _current_versions(found: dict[str, Any]) -> dict[str, str]:
 
 
 def _current(entry: Any, versions: dict[str, str]) -> bool:
-    """Whether a kept page was rendered at the versions of the namespaces it shows."""
+    """Whether a kept page was rendered at the versions of the namespaces it shows. An entry of another shape (kept
+    by an earlier release under the same key, which held bare version strings) is not current: it is rendered
+    again, not misread."""
     if not (isinstance(entry, tuple) and len(entry) == 4 and isinstance(entry[0], tuple)):
         return False
-    return all(versions.get(namespace) == version for namespace, version in entry[0])
+    return all(
+        isinstance(pair, tuple) and len(pair) == 2 and versions.get(pair[0]) == pair[1] for pair in entry[0]
+    )
 
 
 def _replay(entry: tuple[Any, ...]) -> HttpResponse:
