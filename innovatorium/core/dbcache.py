@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import base64
 import pickle
-import threading
 from datetime import UTC, datetime
 from typing import Any
 
@@ -33,8 +32,7 @@ CULL_EVERY = 50
 class DatabaseCache(DjangoDatabaseCache):
     def __init__(self, table: str, params: dict[str, Any]) -> None:
         super().__init__(table, params)
-        self._sets = 0
-        self._sets_lock = threading.Lock()
+        self._sets = 0  # Django's cache handler makes a cache object per thread, so no lock is needed
 
     def set(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> None:
         key = self.make_and_validate_key(key, version=version)
@@ -69,6 +67,5 @@ class DatabaseCache(DjangoDatabaseCache):
         )
 
     def _time_to_cull(self) -> bool:
-        with self._sets_lock:
-            self._sets += 1
-            return self._sets % CULL_EVERY == 1  # the first set of a process counts, then one in CULL_EVERY
+        self._sets += 1
+        return self._sets % CULL_EVERY == 1  # the first set of a connection counts, then one in CULL_EVERY
